@@ -1,0 +1,21 @@
+"""SummarizeFunction: on ArticlesFetched, write the digest and announce DigestWritten."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dailydigest.boundary import ArticlesFetchedEvent, parse_pipeline_event
+from dailydigest.domain.stages import summarize_stage
+from dailydigest.models.events import ArticlesFetched
+from dailydigest.observability import count, entrypoint, logger
+from dailydigest.wiring import services
+
+
+@entrypoint("summarize")
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    fetched = parse_pipeline_event(event, ArticlesFetchedEvent, ArticlesFetched)
+    deps = services()
+    written = summarize_stage(fetched, deps.store, deps.summarizer, deps.bus)
+    count("DigestsWritten")
+    logger.info("digest written", topic=written.topic, generator=written.generator, key=written.digest_key)
+    return written.model_dump(mode="json")

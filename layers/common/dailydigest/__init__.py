@@ -1,0 +1,3 @@
+"""dailydigest: one honest, cited news digest per topic per day."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Adapters: the SDK-facing side of each port."""

@@ -1,0 +1,65 @@
+"""A directory store with the same key layout as the S3 store."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from dailydigest.errors import ConfigError, NotFoundError
+
+
+class DirectoryStore:
+    """Keys are relative paths under root; writes are atomic (temp file + rename)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def _path(self, key: str) -> Path:
+        # Keys come from our own key layout, but a bad one must never write outside the root.
+        if not key or key.startswith("/") or "\\" in key or any(p in ("", ".", "..") for p in key.split("/")):
+            raise ConfigError(f"invalid store key: {key!r}")
+        return self.root / key
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise NotFoundError(f"not in the store: {key}") from None
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        path = self._path(key)
+        tmp = self._write_temp(path, data)
+        os.replace(tmp, path)
+
+    def create(self, key: str, data: bytes, content_type: str) -> bool:
+        path = self._path(key)
+        tmp = self._write_temp(path, data)
+        try:
+            # A hard link fails if the target exists: an atomic create-if-absent on POSIX.
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        finally:
+            tmp.unlink(missing_ok=True)
+        return True
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def list(self, prefix: str) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        keys = (p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file())
+        return sorted(k for k in keys if k.startswith(prefix) and not Path(k).name.startswith(".tmp-"))
+
+    def describe(self) -> str:
+        return f"directory {self.root}"
+
+    @staticmethod
+    def _write_temp(path: Path, data: bytes) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return Path(name)

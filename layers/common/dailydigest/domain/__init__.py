@@ -1,0 +1,1 @@
+"""Domain logic: no AWS, HTTP or LLM SDK imports."""

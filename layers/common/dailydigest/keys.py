@@ -1,0 +1,35 @@
+"""The store's key layout, shared by the S3 and the directory store."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def day_prefix(topic: str, day: dt.date) -> str:
+    return f"data/{topic}/{day.isoformat()}/"
+
+
+def stories_key(topic: str, day: dt.date) -> str:
+    return day_prefix(topic, day) + "stories.json"
+
+
+def digest_key(topic: str, day: dt.date) -> str:
+    return day_prefix(topic, day) + "digest.json"
+
+
+def post_key(topic: str, day: dt.date) -> str:
+    return day_prefix(topic, day) + "post.md"
+
+
+def image_key(topic: str, day: dt.date) -> str:
+    return day_prefix(topic, day) + "infographic.png"
+
+
+def post_path(topic: str, day: dt.date) -> str:
+    """Where the post lives in the blog repository (DESIGN.md contract)."""
+    return f"_posts/{day.isoformat()}-{topic}-daily.md"
+
+
+def image_path(topic: str, day: dt.date) -> str:
+    """Where the infographic lives in the blog repository (DESIGN.md contract)."""
+    return f"assets/img/posts/{day.isoformat()}-{topic}-infographic.png"

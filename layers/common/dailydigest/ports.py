@@ -1,0 +1,103 @@
+"""The ports the domain talks to. Adapters implement them; the domain imports no SDK."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from dailydigest.models.article import Article, Story
+from dailydigest.models.digest import Digest
+from dailydigest.models.events import PipelineEvent
+from dailydigest.models.topic import Topic
+
+
+class Store(Protocol):
+    """A key/value blob store with create-if-absent (S3 or a directory)."""
+
+    def get(self, key: str) -> bytes:
+        """The bytes at key; NotFoundError when absent."""
+        ...
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Write key, replacing what was there."""
+        ...
+
+    def create(self, key: str, data: bytes, content_type: str) -> bool:
+        """Write key only if absent; False (and nothing written) when it already exists."""
+        ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def list(self, prefix: str) -> list[str]:
+        """Keys under prefix, sorted."""
+        ...
+
+    def describe(self) -> str:
+        """Where the store lives, for people."""
+        ...
+
+
+class Bus(Protocol):
+    """Where stages announce what they produced."""
+
+    def publish(self, event: PipelineEvent) -> None: ...
+
+    def describe(self) -> str: ...
+
+
+class WebClient(Protocol):
+    """Fetches a URL's bytes (the network, or an offline mirror)."""
+
+    def get(self, url: str) -> WebResponse: ...
+
+    def describe(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class WebResponse:
+    url: str
+    status: int
+    content_type: str
+    body: bytes
+
+
+class ArticleSource(Protocol):
+    """One place news comes from (a feed, a news search)."""
+
+    def articles(self, topic: Topic, day: dt.date) -> list[Article]: ...
+
+
+class Summarizer(Protocol):
+    """Writes the digest for a day's stories."""
+
+    name: str
+
+    def summarize(self, topic: Topic, day: dt.date, stories: Sequence[Story]) -> Digest: ...
+
+
+@dataclass(frozen=True)
+class PostFiles:
+    """The files one post adds to the blog repository."""
+
+    post_path: str
+    post_text: str
+    image_path: str
+    image_png: bytes
+    message: str
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    commit_sha: str | None
+    changed: bool
+    location: str
+
+
+class Publisher(Protocol):
+    """Commits a post and its image to the blog, once."""
+
+    def publish(self, files: PostFiles) -> PublishResult: ...
+
+    def describe(self) -> str: ...

@@ -1,0 +1,130 @@
+"""Per-locale strings of the post: headings, labels, title, tagline and footer.
+
+The zh-TW strings are read off the reference post; `en` mirrors them. Patterns use
+`{name}`, `{date}` and `{count}` placeholders, so the parser can turn them back into regexes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LocaleStrings:
+    code: str
+    title: str
+    tagline: str
+    trend: str
+    highlights: str
+    analysis: str
+    key_points: str
+    implications: str
+    sources: str
+    significance: str
+    comparison: str
+    market_impact: str
+    developers: str
+    users: str
+    update_marker: str
+    footer_llm: str
+    footer_extractive: str
+    # Singular forms for a count of one; None when the language does not inflect.
+    tagline_one: str | None = None
+    footer_llm_one: str | None = None
+    footer_extractive_one: str | None = None
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        """The section headings, in post order."""
+        return (self.trend, self.highlights, self.analysis, self.key_points, self.implications, self.sources)
+
+    @property
+    def analysis_labels(self) -> tuple[str, str, str]:
+        return (self.significance, self.comparison, self.market_impact)
+
+    def title_for(self, name: str, date: str) -> str:
+        return self.title.format(name=name, date=date)
+
+    def tagline_for(self, name: str, count: int) -> str:
+        pattern = self.tagline_one if count == 1 and self.tagline_one else self.tagline
+        return pattern.format(name=name, count=count)
+
+    def footer_for(self, generator: str, count: int) -> str:
+        if generator == "extractive":
+            one, many = self.footer_extractive_one, self.footer_extractive
+        else:
+            one, many = self.footer_llm_one, self.footer_llm
+        return (one if count == 1 and one else many).format(count=count)
+
+    def footer_patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """(generator, regex with a `count` group) for every footer form."""
+        forms = (
+            ("llm", self.footer_llm),
+            ("llm", self.footer_llm_one),
+            ("extractive", self.footer_extractive),
+            ("extractive", self.footer_extractive_one),
+        )
+        return tuple((generator, pattern_regex(form)) for generator, form in forms if form)
+
+
+def pattern_regex(pattern: str) -> re.Pattern[str]:
+    """A full-match regex for a `{name}`/`{date}`/`{count}` pattern, one named group per placeholder."""
+    groups = {"name": r"(?P<name>.+?)", "date": r"(?P<date>\d{4}-\d{2}-\d{2})", "count": r"(?P<count>\d+)"}
+    parts = re.split(r"\{(name|date|count)\}", pattern)
+    regex = "".join(groups[part] if index % 2 else re.escape(part) for index, part in enumerate(parts))
+    return re.compile(regex)
+
+
+ZH_TW = LocaleStrings(
+    code="zh-TW",
+    title="{name} 每日動態 - {date}",
+    tagline="彙整 {count} 則 {name} 相關新聞",
+    trend="本週模型趨勢",
+    highlights="📰 本週新聞焦點",
+    analysis="🔍 深度分析",
+    key_points="📌 重點摘要",
+    implications="💡 延伸思考",
+    sources="🔗 資料來源",
+    significance="這個發展對 AI 產業的意義",
+    comparison="與競爭對手的比較或技術優勢",
+    market_impact="潛在的市場影響",
+    developers="對開發者的具體影響",
+    users="對一般使用者的實際意義",
+    update_marker="（更新）",
+    footer_llm="本文由 AI 自動生成，彙整自 {count} 篇新聞來源。",
+    # Honest about provenance: the extractive summarizer uses no language model.
+    footer_extractive="本文由程式自動摘錄（未使用 AI），彙整自 {count} 篇新聞來源。",
+)
+
+EN = LocaleStrings(
+    code="en",
+    title="{name} Daily - {date}",
+    tagline="Summarising {count} {name} news articles",
+    tagline_one="Summarising 1 {name} news article",
+    trend="This Week's Model Trends",
+    highlights="📰 News Highlights",
+    analysis="🔍 In-Depth Analysis",
+    key_points="📌 Key Takeaways",
+    implications="💡 Further Thoughts",
+    sources="🔗 Sources",
+    significance="What this means for the AI industry",
+    comparison="How it compares with competitors",
+    market_impact="Potential market impact",
+    developers="What it means for developers",
+    users="What it means for everyday users",
+    update_marker="(Update) ",
+    footer_llm="Generated automatically by AI from {count} news sources.",
+    footer_llm_one="Generated automatically by AI from 1 news source.",
+    footer_extractive="Extracted automatically by a program (no AI used) from {count} news sources.",
+    footer_extractive_one="Extracted automatically by a program (no AI used) from 1 news source.",
+)
+
+LOCALES: dict[str, LocaleStrings] = {strings.code: strings for strings in (ZH_TW, EN)}
+
+
+def strings_for(locale: str) -> LocaleStrings:
+    try:
+        return LOCALES[locale]
+    except KeyError:
+        raise ValueError(f"unsupported locale {locale!r} (supported: {', '.join(LOCALES)})") from None

@@ -1,0 +1,138 @@
+"""`dailydigest run` as a user runs it: from an empty directory, through the local bus and the
+template's routing, to a committed post that Jekyll builds with --strict-front-matter."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+DAY = "2026-11-28"
+
+
+def dailydigest(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    # The venv's own entry point, so the test runs the code under test.
+    executable = str(Path(sys.executable).parent / "dailydigest")
+    environment = {**os.environ, "DIGEST_WEB_MIRROR": str(ROOT / "samples" / "web"), **env}
+    return subprocess.run(
+        [executable, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300
+    )
+
+
+def git_log(site: Path) -> list[str]:
+    from dulwich.repo import Repo
+
+    repo = Repo(str(site))
+    try:
+        return [entry.commit.id.decode() for entry in repo.get_walker()]
+    finally:
+        repo.close()
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    workdir = tmp_path_factory.mktemp("run")
+    result = dailydigest("run", "qwen", "--date", DAY, "--topics", str(ROOT / "topics.yaml"), cwd=workdir)
+    return workdir, result
+
+
+def test_run_publishes_post_image_and_artifacts(
+    first_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    workdir, result = first_run
+    assert result.returncode == 0, result.stderr
+    post = workdir / "site" / "_posts" / f"{DAY}-qwen-daily.md"
+    image = workdir / "site" / "assets" / "img" / "posts" / f"{DAY}-qwen-infographic.png"
+    assert post.read_text(encoding="utf-8").startswith("---\nlayout: post\n")
+    assert image.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    stored = sorted(p.name for p in (workdir / "var" / "store" / "data" / "qwen" / DAY).iterdir())
+    assert stored == ["digest.json", "infographic.png", "post.md", "stories.json"]
+    # The report says which adapters ran and where everything went.
+    for fragment in (
+        "store",
+        "directory",
+        "local bus",
+        "extractive",
+        "local git repository",
+        "committed",
+        f"_posts/{DAY}-qwen-daily.md",
+    ):
+        assert fragment in result.stdout
+
+
+def test_rerun_same_date_adds_no_commit_and_no_artifact(
+    first_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    workdir, _ = first_run
+    commits = git_log(workdir / "site")
+    store_files = sorted(p for p in (workdir / "var" / "store").rglob("*") if p.is_file())
+    again = dailydigest("run", "qwen", "--date", DAY, "--topics", str(ROOT / "topics.yaml"), cwd=workdir)
+    assert again.returncode == 0, again.stderr
+    assert "unchanged, no commit" in again.stdout
+    assert git_log(workdir / "site") == commits
+    assert sorted(p for p in (workdir / "var" / "store").rglob("*") if p.is_file()) == store_files
+
+
+@pytest.mark.skipif(shutil.which("jekyll") is None, reason="jekyll not installed (.ci/run installs it)")
+def test_jekyll_builds_the_published_site_strictly(
+    first_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    workdir, _ = first_run
+    result = subprocess.run(
+        [
+            "jekyll",
+            "build",
+            "--strict-front-matter",
+            "--source",
+            str(workdir / "site"),
+            "--destination",
+            str(tmp_path / "_site"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = list((tmp_path / "_site").rglob("*.html"))
+    assert any("QWEN 每日動態 - 2026-11-28" in page.read_text(encoding="utf-8") for page in pages)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["run", "llama", "--date", DAY], "unknown topic 'llama'"),
+        (["run", "qwen", "--date", "2026-02-30"], "date"),
+        (["run", "qwen", "--date", "tomorrow"], "date"),
+        (["run", "qwen", "--date", "2999-01-01"], "future"),
+        (["run", "Not A Slug"], "topic"),
+        (["run", "qwen", "--topics", "missing.yaml"], "topics file not found"),
+        (["run", "qwen", "--topics", "bad.yaml"], "not valid YAML"),
+    ],
+)
+def test_bad_input_is_one_line_nonzero_and_writes_nothing(
+    tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    (tmp_path / "bad.yaml").write_text("qwen: {name: [oops\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    if "--topics" not in args:
+        args = [*args, "--topics", str(ROOT / "topics.yaml")]
+    result = dailydigest(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dailydigest: error:") and fragment in lines[0], (
+        result.stderr
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_help_everywhere(tmp_path: Path) -> None:
+    for args in (["--help"], ["run", "--help"]):
+        result = dailydigest(*args, cwd=tmp_path)
+        assert result.returncode == 0 and "usage: dailydigest" in result.stdout

@@ -1,0 +1,275 @@
+"""render_post: the reference post's format, byte for byte, and text that cannot break it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dailydigest.models.digest import Digest
+from dailydigest.render import parse_post, render_post
+from dailydigest.render.frontmatter import merge_tags
+from dailydigest.render.locale import ZH_TW
+from tests.conftest import REPO_ROOT
+from tests.factories import make_digest
+
+REFERENCE_NAME = "2025-12-24-qwen-daily.md"
+
+# Where render_post deliberately differs from the reference, as (why, reference text, ours).
+DELIBERATE_DIFFERENCES = (
+    (
+        # DESIGN.md: the stray `**` last line is an artifact of the reference's generator.
+        "the reference's trailing stray '**' line is dropped",
+        "。*\n**\n",
+        "。*\n",
+    ),
+)
+
+
+def _reference_path() -> Path | None:
+    configured = os.environ.get("DIGEST_REFERENCE_POST")
+    candidates = [Path(configured)] if configured else []
+    candidates.append(REPO_ROOT.parent / "shared" / "reference" / REFERENCE_NAME)
+    return next((path for path in candidates if path.is_file()), None)
+
+
+@pytest.fixture
+def reference_text() -> str:
+    path = _reference_path()
+    if path is None:
+        pytest.skip(
+            f"reference post not found: set DIGEST_REFERENCE_POST or add ../shared/reference/{REFERENCE_NAME}"
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def _render(digest: Digest) -> str:
+    return render_post(digest)
+
+
+def _front_matter(text: str) -> dict[str, object]:
+    _, front, _ = text.split("---\n", 2)
+    loaded = yaml.safe_load(front)
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_reference_round_trips_byte_for_byte_except_listed_differences(reference_text: str) -> None:
+    # Given the reference with only the deliberate differences applied
+    expected = reference_text
+    for why, theirs, ours in DELIBERATE_DIFFERENCES:
+        assert expected.count(theirs) == 1, why
+        expected = expected.replace(theirs, ours)
+    # When it is parsed and rendered again
+    digest = parse_post(reference_text)
+    rendered = _render(digest)
+    # Then nothing else differs, and a second pass changes nothing
+    assert rendered == expected
+    assert _render(parse_post(rendered)) == rendered
+
+
+def test_reference_parses_into_its_parts(reference_text: str) -> None:
+    digest = parse_post(reference_text)
+    assert (digest.topic, digest.display_name, digest.date, digest.locale) == (
+        "qwen",
+        "QWEN",
+        dt.date(2025, 12, 24),
+        "zh-TW",
+    )
+    assert len(digest.highlights) == 4
+    assert [source.id for source in digest.sources] == list(range(1, 11))
+    assert digest.tags == ("Qwen", "圖像分層編輯", "開源模型", "Meta Avocado", "Qwen Chat Memory")
+    assert digest.generator == "llm"
+
+
+def test_sample_digest_round_trips_except_citations() -> None:
+    digest = make_digest()
+    parsed = parse_post(_render(digest))
+    # Citations, publishers and the model name are not part of the post.
+    expected = digest.model_dump()
+    expected["model"] = ""
+    for highlight in expected["highlights"]:
+        highlight["source_ids"] = ()
+    for source in expected["sources"]:
+        source["publisher"] = ""
+    assert parsed == Digest.model_validate(expected)
+
+
+def test_front_matter_keys_order_and_types() -> None:
+    text = _render(make_digest())
+    lines = text.split("\n")
+    keys = [line.split(":", 1)[0] for line in lines[1 : lines.index("---", 1)]]
+    assert keys == [
+        "layout",
+        "title",
+        "tagline",
+        "date",
+        "model",
+        "categories",
+        "tags",
+        "image",
+        "ai_summary",
+    ]
+    meta = _front_matter(text)
+    assert meta["date"] == dt.date(2026, 3, 12)
+    assert type(meta["date"]) is dt.date
+    assert meta["title"] == "QWEN 每日動態 - 2026-03-12"
+    assert meta["tagline"] == "彙整 4 則 QWEN 相關新聞"
+    assert meta["categories"] == ["qwen", "daily"]
+    assert meta["tags"] == ["Qwen", "開源模型", "本機推論", "QWEN", "AI", "Digest"]
+    assert meta["image"] == "/assets/img/posts/2026-03-12-qwen-infographic.png"
+    assert isinstance(meta["ai_summary"], str)
+    # Quoting as in the reference, written by the YAML dumper
+    assert 'title: "QWEN 每日動態 - 2026-03-12"' in lines
+    assert "date: 2026-03-12" in lines
+    assert "categories: [qwen, daily]" in lines
+    assert 'tags: ["Qwen", "開源模型", "本機推論", "QWEN", "AI", "Digest"]' in lines
+
+
+def test_body_follows_the_reference_layout() -> None:
+    text = _render(make_digest())
+    body = text.split("---\n", 2)[2]
+    assert body.startswith("## 本週模型趨勢\n")
+    assert "\n## 📰 本週新聞焦點\n1) Qwen 釋出可在筆電執行的精簡模型  \n新版本" in body
+    assert "\n3) （更新）授權條款說明補充  \n" in body
+    assert "\n## 🔍 深度分析\n- 這個發展對 AI 產業的意義  \n精簡模型" in body
+    assert "\n## 💡 延伸思考\n- 對開發者的具體影響  \n  - 可以先在本機驗證原型，再決定是否上雲。  \n" in body
+    assert "\n- [Qwen 精簡模型發布說明](https://example.com/qwen/small-model)  \n" in body
+    assert body.endswith("\n\n---\n*本文由 AI 自動生成，彙整自 4 篇新聞來源。*\n")
+
+
+@pytest.mark.parametrize(
+    ("locale", "generator", "count", "footer"),
+    [
+        ("zh-TW", "llm", 4, "*本文由 AI 自動生成，彙整自 4 篇新聞來源。*"),
+        ("zh-TW", "extractive", 4, "*本文由程式自動摘錄（未使用 AI），彙整自 4 篇新聞來源。*"),
+        ("zh-TW", "llm", 1, "*本文由 AI 自動生成，彙整自 1 篇新聞來源。*"),
+        ("en", "llm", 4, "*Generated automatically by AI from 4 news sources.*"),
+        ("en", "extractive", 4, "*Extracted automatically by a program (no AI used) from 4 news sources.*"),
+        ("en", "extractive", 1, "*Extracted automatically by a program (no AI used) from 1 news source.*"),
+    ],
+)
+def test_footer_states_generator_and_true_source_count(
+    locale: str, generator: str, count: int, footer: str
+) -> None:
+    sample = make_digest()
+    digest = make_digest(
+        locale=locale,
+        generator=generator,
+        sources=[source.model_dump() for source in sample.sources[:count]],
+        highlights=[{"headline": "Only one", "body": "A single story."}],
+    )
+    text = _render(digest)
+    assert text.endswith(f"\n---\n{footer}\n")
+    assert parse_post(text).generator == generator
+
+
+def test_en_locale_mirrors_the_structure() -> None:
+    # Given an English digest
+    digest = make_digest(
+        locale="en",
+        trend_overview="Small models and tool use led the week.",
+        highlights=[
+            {"headline": "A laptop-sized model", "body": "It runs without a discrete GPU."},
+            {
+                "headline": "Licence FAQ revised",
+                "body": "Redistribution terms are clearer.",
+                "is_update": True,
+            },
+        ],
+        key_points=["Smaller model released.", "Licence clarified."],
+        tags=["Local inference"],
+    )
+    # When it is rendered
+    text = _render(digest)
+    # Then the headings, title, tagline and markers are the English ones
+    meta = _front_matter(text)
+    assert meta["title"] == "QWEN Daily - 2026-03-12"
+    assert meta["tagline"] == "Summarising 4 QWEN news articles"
+    assert meta["tags"] == ["Local inference", "QWEN", "AI", "Digest"]
+    headings = [line for line in text.split("\n") if line.startswith("## ")]
+    assert headings == [
+        "## This Week's Model Trends",
+        "## 📰 News Highlights",
+        "## 🔍 In-Depth Analysis",
+        "## 📌 Key Takeaways",
+        "## 💡 Further Thoughts",
+        "## 🔗 Sources",
+    ]
+    assert "\n2) (Update) Licence FAQ revised  \nRedistribution terms are clearer.\n" in text
+    assert "\n- What it means for developers  \n  - " in text
+    parsed = parse_post(text)
+    assert parsed.locale == "en"
+    assert [h.is_update for h in parsed.highlights] == [False, True]
+
+
+def test_hostile_text_cannot_inject_html_links_liquid_or_structure() -> None:
+    # Given a digest whose text tries to break out of its fields
+    hostile_headline = "<script>alert(1)</script> [click](javascript:alert(1))\n## Injected heading"
+    hostile_body = '# not a heading {{ site.title }} {% include x.html %} text{: onclick="x"}'
+    digest = make_digest(
+        highlights=[
+            {"headline": hostile_headline, "body": hostile_body},
+            {"headline": "1. not a list", "body": "---"},
+            {"headline": "&lt; stays literal", "body": "~~~ not a fence \\ back\\slash"},
+        ],
+        sources=[
+            {
+                "id": 1,
+                "title": "Brackets [x] and \\ slash\r\nsecond line",
+                "url": "https://example.com/a_(b) c",
+            },
+        ],
+        ai_summary='He said "hi" <img src=x onerror=alert(1)>\nnext line',
+        tags=["<b>bold</b>", "QWEN"],
+    )
+    # When it is rendered
+    text = _render(digest)
+    # Then no raw HTML, Liquid or extra heading reaches the post
+    assert "<" not in text
+    assert "{{" not in text and "{%" not in text and "{:" not in text
+    assert [line for line in text.split("\n") if line.startswith("#")] == ["## " + h for h in ZH_TW.headings]
+    assert (
+        "\n1) &lt;script>alert(1)&lt;/script> \\[click\\](javascript:alert(1)) ## Injected heading  \n"
+        in text
+    )
+    assert "\n- [Brackets \\[x\\] and \\\\ slash second line](https://example.com/a_%28b%29%20c)\n" in text
+    assert "\n2) 1\\. not a list  \n\\---\n" in text
+    # And the front matter is still valid YAML holding the neutralised text on one line
+    meta = _front_matter(text)
+    assert meta["ai_summary"] == 'He said "hi" &lt;img src=x onerror=alert(1)> next line'
+    assert meta["tags"] == ["&lt;b>bold&lt;/b>", "QWEN", "AI", "Digest"]
+    # And parsing gives back the text (newlines folded into spaces)
+    parsed = parse_post(text)
+    assert parsed.highlights[0].headline == hostile_headline.replace("\n", " ")
+    assert parsed.highlights[0].body == hostile_body
+    assert [h.headline for h in parsed.highlights[1:]] == ["1. not a list", "&lt; stays literal"]
+    assert parsed.highlights[2].body == "~~~ not a fence \\ back\\slash"
+    assert parsed.sources[0].title == "Brackets [x] and \\ slash second line"
+    assert parsed.ai_summary == 'He said "hi" <img src=x onerror=alert(1)> next line'
+    assert parsed.tags == ("<b>bold</b>",)
+
+
+@pytest.mark.parametrize(
+    ("own", "display_name", "expected"),
+    [
+        ((), "QWEN", ("QWEN", "AI", "Digest")),
+        # The reference keeps the digest's "Qwen" beside the fixed "QWEN": case variants stay.
+        (("Qwen", "開源模型"), "QWEN", ("Qwen", "開源模型", "QWEN", "AI", "Digest")),
+        (("ai", "Agents", "Agents"), "QWEN", ("ai", "Agents", "QWEN", "AI", "Digest")),
+        (("AI", "QWEN", " QWEN "), "QWEN", ("AI", "QWEN", "Digest")),
+        (("Meta Avocado", "Meta Avocado"), "Llama", ("Meta Avocado", "Llama", "AI", "Digest")),
+    ],
+)
+def test_tags_drop_exact_duplicates_keeping_the_first(
+    own: tuple[str, ...], display_name: str, expected: tuple[str, ...]
+) -> None:
+    assert merge_tags(own, display_name) == expected
+
+
+def test_rendered_tags_are_deduplicated() -> None:
+    meta = _front_matter(_render(make_digest(tags=["qwen", "Agents", "Agents", "AI"])))
+    assert meta["tags"] == ["qwen", "Agents", "AI", "QWEN", "Digest"]

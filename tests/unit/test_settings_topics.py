@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dailydigest.domain.runs import new_run_id, topic_today
+from dailydigest.errors import ConfigError
+from dailydigest.models.topic import load_topics, parse_topics
+from dailydigest.settings import Settings
+
+
+def test_defaults_are_the_local_adapters() -> None:
+    settings = Settings.from_env({})
+    assert settings.store == "var/store"
+    assert not settings.uses_s3 and not settings.uses_github and not settings.uses_llm
+
+
+def test_environment_selects_cloud_adapters() -> None:
+    settings = Settings.from_env(
+        {
+            "DIGEST_STORE": "s3://bucket/prefix",
+            "DIGEST_GITHUB_REPO": "owner/blog@main",
+            "OPENAI_API_KEY": "sk-test",
+            "DIGEST_ALLOW_HOSTS": "feeds.internal:8080, 127.0.0.1:9000",
+        }
+    )
+    assert settings.uses_s3 and settings.uses_github and settings.uses_llm
+    assert settings.allow_hosts == ("feeds.internal:8080", "127.0.0.1:9000")
+    assert settings.openai_api_key is not None and "sk-test" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"DIGEST_GITHUB_REPO": "not a repo"}, "github_repo"),
+        ({"GITHUB_API_URL": "ftp://x"}, "github_api_url"),
+    ],
+)
+def test_bad_settings_are_one_clear_error(env: dict[str, str], fragment: str) -> None:
+    with pytest.raises(ConfigError, match=fragment):
+        Settings.from_env(env)
+
+
+def test_bundled_topics_file_is_valid(repo_root: Path) -> None:
+    topics = load_topics(repo_root / "topics.yaml")
+    qwen = topics.get("qwen")
+    assert qwen.locale == "zh-TW" and qwen.max_articles == 10 and qwen.feeds
+
+
+def test_topic_defaults() -> None:
+    topic = parse_topics("deepseek:\n  queries: [DeepSeek]\n").get("deepseek")
+    assert (topic.name, topic.locale, topic.max_articles) == ("DEEPSEEK", "zh-TW", 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("", "expected a mapping"),
+        ("- a\n- b\n", "expected a mapping"),
+        ("qwen: [1, 2]\n", "must be a mapping"),
+        ("qwen:\n  locale: fr\n", "locale"),
+        ("Bad Slug:\n  name: X\n", "topics"),
+        ("qwen:\n  max_articles: 0\n", "max_articles"),
+        ("qwen:\n  feeds: [not-a-url]\n", "feeds"),
+        ("qwen:\n  surprise: 1\n", "surprise"),
+        ("qwen: {name: [unclosed\n", "not valid YAML"),
+        ("qwen:\n  schedule: {timezone: Mars/Olympus}\n", "time zone"),
+    ],
+)
+def test_bad_topics_files(text: str, fragment: str) -> None:
+    with pytest.raises(ConfigError, match=fragment):
+        parse_topics(text)
+
+
+def test_missing_topics_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_topics(tmp_path / "nope.yaml")
+
+
+def test_unknown_topic_lists_known_ones() -> None:
+    with pytest.raises(ConfigError, match=r"unknown topic 'llama' \(known topics: qwen\)"):
+        parse_topics("qwen: {}\n").get("llama")
+
+
+def test_today_follows_the_topic_time_zone() -> None:
+    topic = parse_topics("qwen: {}\n").get("qwen")  # Asia/Taipei, UTC+8
+    assert topic_today(topic, dt.datetime(2026, 11, 28, 17, 0, tzinfo=dt.UTC)) == dt.date(2026, 11, 29)
+    assert topic_today(topic, dt.datetime(2026, 11, 28, 15, 0, tzinfo=dt.UTC)) == dt.date(2026, 11, 28)
+
+
+def test_run_ids_are_unique_and_sortable() -> None:
+    now = dt.datetime(2026, 11, 28, 7, 0, tzinfo=dt.UTC)
+    first, second = new_run_id(now), new_run_id(now)
+    assert first != second and first.startswith("20261128T070000Z-")

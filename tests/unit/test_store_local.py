@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dailydigest.adapters.store_local import DirectoryStore
+from dailydigest.errors import ConfigError, NotFoundError
+
+
+def test_create_if_absent_never_overwrites(tmp_path: Path) -> None:
+    store = DirectoryStore(tmp_path)
+    # Given a key created once
+    assert store.create("data/qwen/2026-11-28/stories.json", b"first", "application/json") is True
+    # When another run tries to create it again
+    created = store.create("data/qwen/2026-11-28/stories.json", b"second", "application/json")
+    # Then nothing is overwritten and no temp file is left behind
+    assert created is False
+    assert store.get("data/qwen/2026-11-28/stories.json") == b"first"
+    assert store.list("data/") == ["data/qwen/2026-11-28/stories.json"]
+
+
+def test_put_replaces_and_list_filters_by_prefix(tmp_path: Path) -> None:
+    store = DirectoryStore(tmp_path)
+    store.put("a/1", b"x", "text/plain")
+    store.put("a/1", b"y", "text/plain")
+    store.put("b/2", b"z", "text/plain")
+    assert store.get("a/1") == b"y"
+    assert store.list("a/") == ["a/1"]
+    assert store.exists("b/2") and not store.exists("b/3")
+
+
+def test_missing_key_is_not_found(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError, match="not in the store"):
+        DirectoryStore(tmp_path).get("nope")
+
+
+def test_list_on_missing_root_is_empty(tmp_path: Path) -> None:
+    assert DirectoryStore(tmp_path / "absent").list("") == []
+
+
+@pytest.mark.parametrize("key", ["", "/etc/passwd", "../outside", "a/../../b", "a//b", "a\\b", "./a"])
+def test_keys_cannot_escape_the_root(tmp_path: Path, key: str) -> None:
+    with pytest.raises(ConfigError, match="invalid store key"):
+        DirectoryStore(tmp_path / "store").put(key, b"x", "text/plain")
+    assert not (tmp_path / "outside").exists()
