@@ -33,7 +33,6 @@ def entrypoint(stage: str) -> Callable[[Handler], Handler]:
         @functools.wraps(handler)
         def wrapped(event: Any, context: Any) -> Any:
             logger.append_keys(stage=stage)
-            metrics.add_dimension(name="stage", value=stage)
             return handler(event, context)
 
         return cast(Handler, wrapped)

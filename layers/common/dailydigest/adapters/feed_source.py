@@ -1,0 +1,223 @@
+"""ArticleSource over a topic's own RSS/Atom feeds, with full text extracted from each page.
+
+Every fetch goes through the WebClient port (the network or the offline mirror). One broken feed
+or page is logged and skipped; it never fails the run.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import html
+import io
+import logging
+import re
+import time
+from collections.abc import Mapping
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+from pydantic import ValidationError
+
+from dailydigest.domain.gather import in_window, window_for
+from dailydigest.domain.text import guess_language
+from dailydigest.models.article import Article
+from dailydigest.models.topic import Topic
+from dailydigest.ports import WebClient
+
+logger = logging.getLogger(__name__)
+
+MAX_ENTRIES_PER_FEED = 100
+_TITLE_LIMIT = 300
+_SUMMARY_LIMIT = 5_000
+_TEXT_LIMIT = 200_000
+_WHITESPACE = re.compile(r"\s+")
+_HEADLINE_LIMIT = 150
+_SENTENCE_ENDINGS = ("。", "！", "？", ".", "!", "?", "」", "”", '"', "）", ")")
+
+
+class FeedSource:
+    """Articles from the RSS/Atom feeds listed in a topic's `feeds`."""
+
+    def __init__(self, web: WebClient, max_page_bytes: int = 5_000_000) -> None:
+        self.web = web
+        self.max_page_bytes = max_page_bytes
+
+    def articles(self, topic: Topic, day: dt.date) -> list[Article]:
+        window = window_for(topic, day)
+        found: list[Article] = []
+        for feed_url in topic.feeds:
+            for article in self._feed_articles(str(feed_url)):
+                # Pages outside the window will be dropped by gather: their snippet is enough.
+                found.append(self._with_text(article) if in_window(article, window) else article)
+        return found
+
+    def _feed_articles(self, feed_url: str) -> list[Article]:
+        body = self._fetch(feed_url, what="feed")
+        if body is None:
+            return []
+        # A BytesIO, never bare bytes: feedparser tries bare bytes/str as a local file name first.
+        parsed = feedparser.parse(io.BytesIO(body))
+        problem = _feed_problem(parsed)
+        if problem:
+            logger.warning("feed skipped", extra={"feed": feed_url, "reason": problem})
+            return []
+        feed_info: Mapping[str, Any] = parsed.get("feed", {})
+        publisher = clean_text(str(feed_info.get("title", ""))) or (urlsplit(feed_url).hostname or "")
+        language = str(feed_info.get("language", ""))[:16]
+        articles = []
+        for entry in parsed.get("entries", [])[:MAX_ENTRIES_PER_FEED]:
+            article = article_from_entry(entry, feed_url=feed_url, publisher=publisher, language=language)
+            if article is not None:
+                articles.append(article)
+        logger.info("feed read", extra={"feed": feed_url, "entries": len(articles)})
+        return articles
+
+    def _with_text(self, article: Article) -> Article:
+        url = str(article.url)
+        body = self._fetch(url, what="page")
+        if body is None:
+            return article
+        text = without_headline(extract_main_text(body, url), article.title)
+        if not text or len(text) < len(article.summary):
+            logger.info("page kept as snippet", extra={"url": url, "reason": "no main text found"})
+            return article
+        return article.model_copy(
+            update={"text": text[:_TEXT_LIMIT], "language": article.language or guess_language(text)}
+        )
+
+    def _fetch(self, url: str, what: str) -> bytes | None:
+        try:
+            response = self.web.get(url)
+        except Exception as exc:  # any transport or refusal problem skips just this URL
+            logger.warning(f"{what} skipped", extra={"url": url, "reason": f"fetch failed: {exc}"[:200]})
+            return None
+        if response.status != 200:
+            logger.warning(
+                f"{what} skipped", extra={"url": url, "reason": "http status", "status": response.status}
+            )
+            return None
+        if len(response.body) > self.max_page_bytes:
+            logger.warning(
+                f"{what} skipped", extra={"url": url, "reason": "too large", "bytes": len(response.body)}
+            )
+            return None
+        return response.body
+
+
+def _feed_problem(parsed: Mapping[str, Any]) -> str:
+    """Why a parse result is not a usable feed ('' when it is)."""
+    exception = parsed.get("bozo_exception")
+    # Benign complaints (a charset header that disagrees, a text/plain content type) still parse fine.
+    if parsed.get("bozo") and not isinstance(exception, feedparser.ThingsNobodyCaresAboutButMe):
+        return f"not well-formed ({str(exception)[:200]})"
+    if not parsed.get("version") and not parsed.get("entries"):
+        return "not an RSS or Atom feed"
+    return ""
+
+
+def article_from_entry(
+    entry: Mapping[str, Any], feed_url: str, publisher: str, language: str = ""
+) -> Article | None:
+    """An Article from one feed entry, or None when the entry lacks a usable title or link."""
+    title = clean_text(str(entry.get("title", "")))[:_TITLE_LIMIT].strip()
+    link = str(entry.get("link", "")).strip()
+    if not title or urlsplit(link).scheme.lower() not in ("http", "https"):
+        return None
+    summary = clean_text(str(entry.get("summary", "")))[:_SUMMARY_LIMIT]
+    # An aggregator's item names the outlet that wrote the story in <source>: credit that outlet.
+    source = entry.get("source")
+    source_title = clean_text(str(source.get("title", ""))) if isinstance(source, Mapping) else ""
+    try:
+        return Article.model_validate(
+            {
+                "url": link,
+                "title": title,
+                "publisher": (source_title or publisher)[:200],
+                "published": entry_published(entry),
+                "summary": summary,
+                "language": _language(language, f"{title} {summary}"),
+                "feed": feed_url[:2_000],
+            }
+        )
+    except ValidationError as exc:
+        logger.warning("feed entry skipped", extra={"feed": feed_url, "reason": str(exc)[:200]})
+        return None
+
+
+def _language(declared: str, sample: str) -> str:
+    # A feed's declared language is wrong for the foreign-language items an aggregator links to.
+    guessed = guess_language(sample)
+    if declared and (not guessed or declared.lower().startswith(guessed)):
+        return declared
+    return guessed
+
+
+def entry_published(entry: Mapping[str, Any]) -> dt.datetime | None:
+    """The entry's publication time as an aware UTC datetime (feedparser parses into UTC)."""
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if isinstance(parsed, time.struct_time):
+            return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC)
+    return None
+
+
+def extract_main_text(page: bytes, url: str) -> str:
+    """The page's article text (boilerplate removed), or '' when extraction fails."""
+    import trafilatura  # heavy: loaded only when a page is actually fetched
+
+    try:
+        text = trafilatura.extract(
+            page, url=url, include_comments=False, include_tables=False, favor_precision=True
+        )
+    except Exception as exc:  # a parser crash on one odd page must not end the run
+        logger.warning("page extraction failed", extra={"url": url, "reason": str(exc)[:200]})
+        return ""
+    return (text or "").strip()
+
+
+def without_headline(text: str, title: str) -> str:
+    """The text minus a leading headline line (the extractor keeps an <h1> inside <article>).
+
+    A first line is a headline when it is the feed's title, or short and not ending like a sentence.
+    """
+    first, _, rest = text.partition("\n")
+    line = first.strip()
+    is_title = _WHITESPACE.sub(" ", line).casefold() == _WHITESPACE.sub(" ", title).casefold()
+    looks_like_headline = len(line) <= _HEADLINE_LIMIT and not line.endswith(_SENTENCE_ENDINGS)
+    if rest.strip() and (is_title or looks_like_headline):
+        return rest.strip()
+    return text
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in ("br", "p", "div", "li"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def clean_text(fragment: str) -> str:
+    """Plain text from a feed's HTML fragment: tags dropped, entities decoded, spaces collapsed."""
+    if "<" not in fragment:
+        return _WHITESPACE.sub(" ", html.unescape(fragment)).strip()
+    collector = _TextCollector()
+    collector.feed(fragment)
+    collector.close()
+    return _WHITESPACE.sub(" ", "".join(collector.parts)).strip()

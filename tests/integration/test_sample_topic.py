@@ -1,0 +1,119 @@
+"""The bundled sample topic end to end through fetch and summarize, offline (samples/web)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from dailydigest.adapters.feed_source import FeedSource
+from dailydigest.adapters.summarizer_extractive import ExtractiveSummarizer
+from dailydigest.adapters.web_mirror import MirrorWebClient
+from dailydigest.domain.gather import gather_stories
+from dailydigest.models.article import Article, StoryBundle
+from dailydigest.models.digest import Digest
+from dailydigest.models.topic import Topic, load_topics
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.integration
+
+DEMO_DATE = dt.date(2026, 11, 28)
+OLD_ITEM = "https://qwen-blog.example/blog/community-roundup-november/"
+REPOST = "https://aiweekly.example/news/2026/11/harborline-qwen-repost.html"
+PRICE_CUT = "https://technews.example/2026/11/28/qwen-api-price-cut.html"
+
+
+@pytest.fixture(scope="module")
+def topic() -> Topic:
+    return load_topics(REPO_ROOT / "topics.yaml").get("qwen")
+
+
+@pytest.fixture(scope="module")
+def source() -> FeedSource:
+    return FeedSource(MirrorWebClient(REPO_ROOT / "samples" / "web"))
+
+
+@pytest.fixture(scope="module")
+def fetched(topic: Topic, source: FeedSource) -> list[Article]:
+    return source.articles(topic, DEMO_DATE)
+
+
+@pytest.fixture(scope="module")
+def bundle(topic: Topic, source: FeedSource) -> StoryBundle:
+    return gather_stories(topic, DEMO_DATE, [source])
+
+
+@pytest.fixture(scope="module")
+def digest(topic: Topic, bundle: StoryBundle) -> Digest:
+    return ExtractiveSummarizer().summarize(topic, DEMO_DATE, bundle.stories)
+
+
+def _urls(bundle: StoryBundle) -> list[str]:
+    return [str(article.url) for story in bundle.stories for article in story.articles]
+
+
+def test_the_sample_topic_is_configured(topic: Topic) -> None:
+    assert (topic.name, topic.locale, topic.max_articles, topic.window_hours) == ("QWEN", "zh-TW", 10, 48)
+    assert topic.queries == ("Qwen", "通義千問")
+    assert [str(feed) for feed in topic.feeds] == [
+        "https://technews.example/feed.xml",
+        "https://qwen-blog.example/atom.xml",
+        "https://aiweekly.example/rss.xml",
+    ]
+    assert topic.schedule.cron == "cron(0 7 * * ? *)"
+    assert topic.schedule.timezone == "Asia/Taipei"
+
+
+def test_all_three_feeds_are_read(fetched: list[Article]) -> None:
+    # 3 RSS items + 3 Atom entries + 7 aggregator items, before any filtering
+    assert len(fetched) == 13
+    assert Counter(article.feed for article in fetched) == {
+        "https://technews.example/feed.xml": 3,
+        "https://qwen-blog.example/atom.xml": 3,
+        "https://aiweekly.example/rss.xml": 7,
+    }
+
+
+def test_pages_in_the_window_have_full_text(fetched: list[Article]) -> None:
+    recent = [article for article in fetched if str(article.url) != OLD_ITEM]
+    assert all(len(article.text) > len(article.summary) for article in recent)
+    assert all("訂閱" not in article.text and "©" not in article.text for article in recent)
+
+
+def test_stories_for_the_demo_date(bundle: StoryBundle) -> None:
+    assert len(bundle.stories) == 6
+    assert bundle.article_count == 10
+    assert [len(story.articles) for story in bundle.stories] == [3, 2, 2, 1, 1, 1]
+
+
+def test_reports_with_different_headlines_are_merged(bundle: StoryBundle) -> None:
+    # The open-weight release: the official English post and two Chinese reports
+    release = bundle.stories[0]
+    assert {article.publisher for article in release.articles} == {"Qwen Blog", "科技新報站", "AI 週報"}
+    assert len({article.title for article in release.articles}) == 3
+    assert release.title == "Qwen4: Open Weights from 4B to 235B"
+    # The long-context update and the price cut each come from two outlets
+    pairs = {frozenset(a.publisher for a in story.articles) for story in bundle.stories[1:3]}
+    assert pairs == {frozenset({"Qwen Blog", "科技新報站"}), frozenset({"市場觀測站", "科技新報站"})}
+
+
+def test_duplicates_and_old_news_are_dropped(bundle: StoryBundle) -> None:
+    urls = _urls(bundle)
+    assert len(urls) == len(set(urls))
+    assert OLD_ITEM not in urls
+    assert REPOST not in urls
+    assert PRICE_CUT in urls
+    assert not any("utm_" in url for url in urls)
+
+
+def test_the_extractive_digest_is_valid_and_cites_every_article(bundle: StoryBundle, digest: Digest) -> None:
+    assert Digest.model_validate(digest.model_dump()) == digest
+    assert digest.generator == "extractive"
+    assert len(digest.sources) <= 10
+    assert [source.id for source in digest.sources] == list(range(1, len(digest.sources) + 1))
+    assert [str(source.url) for source in digest.sources] == _urls(bundle)
+    assert len(digest.highlights) == len(bundle.stories)
+    cited = sorted(i for highlight in digest.highlights for i in highlight.source_ids)
+    assert cited == [source.id for source in digest.sources]
+    assert "Qwen4" in digest.tags
