@@ -11,6 +11,7 @@ import yaml
 
 from dailydigest.models.digest import Digest
 from dailydigest.render import parse_post, render_post
+from dailydigest.render.alt_text import image_alt
 from dailydigest.render.frontmatter import merge_tags
 from dailydigest.render.locale import ZH_TW
 from tests.conftest import REPO_ROOT
@@ -65,6 +66,15 @@ def test_reference_round_trips_byte_for_byte_except_listed_differences(reference
         expected = expected.replace(theirs, ours)
     # When it is parsed and rendered again
     digest = parse_post(reference_text)
+    # Deliberate: the image gains alt text in the {path, alt} form Jekyll themes (Chirpy,
+    # jekyll-seo-tag) read; the alt sentence is derived from the digest, so it is computed here.
+    image_line = "image: /assets/img/posts/2025-12-24-qwen-infographic.png\n"
+    assert expected.count(image_line) == 1
+    expected = expected.replace(
+        image_line,
+        "image:\n  path: /assets/img/posts/2025-12-24-qwen-infographic.png\n"
+        f'  alt: "{image_alt(digest)}"\n',
+    )
     rendered = _render(digest)
     # Then nothing else differs, and a second pass changes nothing
     assert rendered == expected
@@ -101,7 +111,7 @@ def test_sample_digest_round_trips_except_citations() -> None:
 def test_front_matter_keys_order_and_types() -> None:
     text = _render(make_digest())
     lines = text.split("\n")
-    keys = [line.split(":", 1)[0] for line in lines[1 : lines.index("---", 1)]]
+    keys = [line.split(":", 1)[0] for line in lines[1 : lines.index("---", 1)] if not line.startswith(" ")]
     assert keys == [
         "layout",
         "title",
@@ -120,7 +130,8 @@ def test_front_matter_keys_order_and_types() -> None:
     assert meta["tagline"] == "彙整 4 則 QWEN 相關新聞"
     assert meta["categories"] == ["qwen", "daily"]
     assert meta["tags"] == ["Qwen", "開源模型", "本機推論", "QWEN", "AI", "Digest"]
-    assert meta["image"] == "/assets/img/posts/2026-03-12-qwen-infographic.png"
+    assert meta["image"]["path"] == "/assets/img/posts/2026-03-12-qwen-infographic.png"
+    assert meta["image"]["alt"].startswith("QWEN 2026-03-12 每日動態資訊圖")
     assert isinstance(meta["ai_summary"], str)
     # Quoting as in the reference, written by the YAML dumper
     assert 'title: "QWEN 每日動態 - 2026-03-12"' in lines

@@ -63,7 +63,9 @@ layout: default
   <h1>{{ page.title | escape }}</h1>
   {% if page.tagline %}<p class="tagline">{{ page.tagline | escape }}</p>{% endif %}
   <p><time datetime="{{ page.date | date_to_xmlschema }}">{{ page.date | date: '%Y-%m-%d' }}</time></p>
-  {% if page.image %}<img src="{{ page.image | relative_url }}" alt="{{ page.title | escape }}" \
+  {% assign image_src = page.image.path | default: page.image %}\
+{% assign image_alt = page.image.alt | default: page.title %}
+  {% if image_src %}<img src="{{ image_src | relative_url }}" alt="{{ image_alt | escape }}" \
 width="1200" height="630">{% endif %}
 {{ content }}
 </article>

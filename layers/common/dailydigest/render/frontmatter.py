@@ -89,8 +89,11 @@ def post_front_matter(
     tags: Iterable[str],
     image: str,
     ai_summary: str,
+    image_alt: str = "",
+    extra: Mapping[str, object] | None = None,
 ) -> str:
-    """The reference's keys in the reference's order."""
+    """The reference's keys in the reference's order, then any `extra` keys (provenance notes that
+    only non-LLM posts carry, so an LLM post keeps exactly the reference's keys)."""
     return dump_front_matter(
         {
             "layout": "post",
@@ -100,7 +103,9 @@ def post_front_matter(
             "model": slug,
             "categories": FlowList((slug, "daily")),
             "tags": QuotedFlowList(tags),
-            "image": image,
+            # With alt text, `image` takes the {path, alt} form that Chirpy and jekyll-seo-tag read.
+            "image": {"path": image, "alt": DoubleQuoted(image_alt)} if image_alt else image,
             "ai_summary": DoubleQuoted(ai_summary),
+            **(extra or {}),
         }
     )

@@ -105,6 +105,12 @@ def _check_meta(meta: object) -> dict[str, Any]:
     missing = [key for key in FRONT_MATTER_KEYS if key not in meta]
     if missing:
         raise PostFormatError(f"post: front matter lacks {', '.join(missing)}")
+    if isinstance(meta["image"], dict):
+        # The {path, alt} form carries the infographic's alt text; the reference's plain path has none.
+        image = meta["image"]
+        if not isinstance(image.get("path"), str) or not isinstance(image.get("alt", ""), str):
+            raise PostFormatError("post: front matter image must be a path or {path, alt}")
+        meta = {**meta, "image": image["path"]}
     for key in ("title", "tagline", "model", "image", "ai_summary"):
         if not isinstance(meta[key], str):
             raise PostFormatError(f"post: front matter {key} must be a string")

@@ -10,6 +10,7 @@ import jinja2
 
 from dailydigest.keys import image_path
 from dailydigest.models.digest import Digest, Highlight
+from dailydigest.render.alt_text import image_alt
 from dailydigest.render.escape import escape_html, escape_markdown, escape_url
 from dailydigest.render.frontmatter import merge_tags, post_front_matter
 from dailydigest.render.locale import LocaleStrings, strings_for
@@ -42,7 +43,9 @@ def render_post(digest: Digest) -> str:
         slug=digest.topic,
         tags=[escape_html(tag) for tag in merge_tags(digest.tags, name)],
         image="/" + image_path(digest.topic, digest.date),
+        image_alt=escape_html(image_alt(digest)),
         ai_summary=escape_html(digest.ai_summary),
+        extra=_provenance(digest),
     )
     context: dict[str, Any] = {
         "L": strings,
@@ -70,6 +73,13 @@ def render_post(digest: Digest) -> str:
         "footer": strings.footer_for(digest.generator, count),
     }
     return _environment().get_template("post.md.j2").render(context)
+
+
+def _provenance(digest: Digest) -> dict[str, object] | None:
+    """Front matter that says a post was not written by the LLM (and whether one was tried and failed)."""
+    if digest.generator != "extractive":
+        return None
+    return {"generator": "extractive", **({"llm_fallback": True} if digest.fallback_reason else {})}
 
 
 def _highlight(item: Highlight, strings: LocaleStrings) -> dict[str, str]:

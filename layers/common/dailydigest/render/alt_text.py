@@ -1,0 +1,56 @@
+"""One sentence that describes the infographic, for the post's front matter (`image_alt`).
+
+It names what the card shows: topic, date, the top headlines, and how many sources from which
+hosts. Pure text (no Pillow), one line, bounded in length; the caller escapes it for its output.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import urlsplit
+
+from dailydigest.models.digest import Digest
+from dailydigest.render.escape import one_line
+
+MAX_HEADLINE = 60  # characters of a headline quoted in the sentence
+MAX_HOSTS = 3
+
+
+def image_alt(digest: Digest) -> str:
+    """e.g. `QWEN 2026-03-12 每日動態資訊圖：焦點新聞「…」、「…」，附重點摘要與 4 則來源的出處分布（…）。`"""
+    headlines = [_clip(one_line(item.headline)) for item in digest.highlights[:3]]
+    hosts = _hosts(digest, others="others" if digest.locale == "en" else "其他")
+    count = len(digest.sources)
+    name = one_line(digest.display_name)
+    day = digest.date.isoformat()
+    if digest.locale == "en":
+        quoted = _english_list([f"“{text}”" for text in headlines])
+        mix = ", ".join(f"{host} {n}" for host, n in hosts)
+        noun = "source" if count == 1 else "sources"
+        return (
+            f"Infographic for {name} on {day}: top stories {quoted}, key takeaways, "
+            f"and {count} {noun} by publisher ({mix})."
+        )
+    quoted = "、".join(f"「{text}」" for text in headlines)
+    mix = "、".join(f"{host} {n} 則" for host, n in hosts)
+    return f"{name} {day} 每日動態資訊圖：焦點新聞{quoted}，附重點摘要與 {count} 則來源的出處分布（{mix}）。"
+
+
+def _hosts(digest: Digest, others: str) -> list[tuple[str, int]]:
+    counts = Counter(
+        (urlsplit(str(source.url)).hostname or "?").lower().removeprefix("www.") for source in digest.sources
+    )
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    shown = ranked[:MAX_HOSTS]
+    rest = sum(n for _, n in ranked[MAX_HOSTS:])
+    return shown + ([(others, rest)] if rest else [])
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_HEADLINE else text[: MAX_HEADLINE - 1].rstrip() + "…"
+
+
+def _english_list(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

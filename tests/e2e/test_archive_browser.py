@@ -1,0 +1,131 @@
+"""The archive in a real browser: hostile titles stay text, and the pages fit a phone screen.
+
+Headless Chromium loads pages from `build_server` on 127.0.0.1 (loopback only). Each payload would
+leave a visible trace if it ran or became markup: a changed document.title, an element with
+id="pwned", a data-pwned attribute, or a <script> element in the DOM.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import struct
+import subprocess
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dailydigest.adapters.store_local import DirectoryStore
+from dailydigest.archive import ArchiveEntry, update_archive
+from dailydigest.archive.serve import build_server
+from dailydigest.render import render_image, render_post
+from tests.factories import SAMPLE_DATE, make_digest
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs headless Chromium: apt-get install -y chromium"),
+]
+
+TITLE_PAYLOAD = "<script>document.title='PWNED'</script>"
+IMG_PAYLOAD = '"><img id="pwned" src=x onerror="document.title=\'PWNED\'">'
+ATTR_PAYLOAD = "'><b id='pwned' onmouseover='x'>b</b>"
+SCRIPT_PAYLOAD = "</p><script>document.body.setAttribute('data-pwned','1')</script>"
+BODY_PAYLOAD = (
+    "## 焦點 <script>document.title='PWNED'</script>\n\n"
+    '<div id="pwned">raw html</div>\n\n'
+    "<img id=pwned src=x onerror=\"document.body.setAttribute('data-pwned','1')\">\n\n"
+    "- [點我](javascript:document.title='PWNED')\n"
+    "- <svg onload=\"document.title='PWNED'\"></svg> {{ 7*7 }} ]]>\n"
+)
+PWNED_ELEMENT = re.compile(r"<[a-z]+[^>]*\bid=\"?'?pwned", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def archive_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("store")
+    store = DirectoryStore(root)
+    digest = make_digest()
+    entry = ArchiveEntry(
+        topic="qwen",
+        display_name=f"QWEN {IMG_PAYLOAD}",
+        date=SAMPLE_DATE,
+        title=f"QWEN 每日動態 {TITLE_PAYLOAD}",
+        tagline=f"彙整 4 則 {ATTR_PAYLOAD}",
+        locale="zh-TW",
+        ai_summary=f"摘要 {SCRIPT_PAYLOAD}",
+        source_count=4,
+        image_alt=f"資訊圖 {IMG_PAYLOAD}",
+    )
+    update_archive(store, entry, render_post(digest) + "\n" + BODY_PAYLOAD, render_image(digest))
+    server = build_server(root, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _title(page: str) -> str:
+    match = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+    assert match is not None
+    return html.unescape(match.group(1))
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *args,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("page", ["index.html", "topics/qwen/index.html", "posts/qwen/2026-03-12.html"])
+def test_hostile_titles_stay_text_in_the_browser(archive_url: str, tmp_path: Path, page: str) -> None:
+    # When Chromium loads the page and serialises the DOM after scripts would have run
+    result = chromium(tmp_path, "--virtual-time-budget=2000", "--dump-dom", archive_url + page)
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    assert "</html>" in dom
+    # Then no payload ran: the title is still the one the server sent, nothing was added or changed
+    with urllib.request.urlopen(archive_url + page, timeout=10) as response:
+        served = response.read().decode()
+    assert _title(dom) == _title(served) != "PWNED"
+    assert not PWNED_ELEMENT.search(dom)
+    assert "data-pwned" not in dom.split("<body", 1)[1].split(">", 1)[0]
+    assert "<script" not in dom.lower() and "<svg" not in dom.lower()
+    # And the payloads are shown as text
+    assert "&lt;script&gt;" in dom
+
+
+def test_post_page_on_a_phone_screen(archive_url: str, tmp_path: Path) -> None:
+    shot = tmp_path / "post-phone.png"
+    result = chromium(
+        tmp_path,
+        "--hide-scrollbars",
+        f"--screenshot={shot}",
+        "--window-size=390,844",
+        archive_url + "posts/qwen/2026-03-12.html",
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (390, 844)
