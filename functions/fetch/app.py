@@ -1,14 +1,20 @@
-"""FetchFunction: gather the day's stories for a topic, store them, announce ArticlesFetched."""
+"""FetchFunction: gather the day's stories for a topic, store them, announce ArticlesFetched.
+
+Accepts the schedule's `{"topic": "qwen"}`, a direct `{"topic": "qwen", "date": "2025-12-24"}`,
+and an ad-hoc `{"topic_definition": {...}}`; bad input is rejected before anything is written.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from dailydigest.boundary import parse_request
-from dailydigest.domain.runs import new_run_id, topic_today
-from dailydigest.domain.stages import NoNews, fetch_stage
+from dailydigest.domain.runs import new_run_id
+from dailydigest.domain.stages import fetch_stage
+from dailydigest.models.events import NoNews
 from dailydigest.models.requests import FetchRequest
 from dailydigest.observability import count, entrypoint, logger, set_run_id
+from dailydigest.runrecords import stage_record
 from dailydigest.wiring import services
 
 
@@ -16,17 +22,37 @@ from dailydigest.wiring import services
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     request = parse_request(event, FetchRequest)
     deps = services()
-    topic = deps.topics.get(request.topic)
-    day = request.date or topic_today(topic)
+    topic = request.resolve_topic(deps.topics)
+    day = request.day_for(topic)
     run_id = request.run_id or new_run_id()
     set_run_id(run_id)
-    outcome = fetch_stage(topic, day, run_id, deps.sources, deps.store, deps.bus)
+    if request.topic_definition is not None:
+        logger.info("ad-hoc topic", topic=topic.slug, queries=len(topic.queries), feeds=len(topic.feeds))
+    # Recorded only once the input is valid: bad input writes nothing at all.
+    payload = {
+        **request.model_dump(mode="json", exclude_none=True),
+        "date": day.isoformat(),
+        "run_id": run_id,
+    }
+    with stage_record(deps.store, "fetch", run_id, topic.slug, day, payload) as record:
+        outcome = fetch_stage(topic, day, run_id, deps.sources, deps.store, deps.bus)
+        record.details = {"articles": outcome.article_count}
+        if isinstance(outcome, NoNews):
+            record.outcome = "no_news"
+            record.details["minimum"] = outcome.minimum
+        else:
+            record.outputs = {"stories": outcome.stories_key}
+            record.details["stories"] = outcome.story_count
     if isinstance(outcome, NoNews):
         count("NoNews")
         logger.warning(
-            "no news for topic", topic=topic.slug, date=day.isoformat(), articles=outcome.article_count
+            "no news for topic",
+            topic=topic.slug,
+            date=day.isoformat(),
+            articles=outcome.article_count,
+            minimum=outcome.minimum,
         )
-        return {"outcome": "no_news", "run_id": run_id, "topic": topic.slug, "date": day.isoformat()}
+        return {"outcome": "no_news", **outcome.model_dump(mode="json")}
     count("ArticlesFetched", outcome.article_count)
     count("Stories", outcome.story_count)
     logger.info(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from dailydigest.models.article import Article, Story
 from dailydigest.models.digest import Digest
@@ -58,9 +58,51 @@ class WebClient(Protocol):
 @dataclass(frozen=True)
 class WebResponse:
     url: str
+    """The URL that answered (after redirects)."""
     status: int
     content_type: str
     body: bytes
+
+
+@dataclass(frozen=True)
+class WebRequest:
+    """One URL to fetch in a batch, with the media types the caller can use."""
+
+    url: str
+    accept: tuple[str, ...] = ()
+    """Acceptable media types: `text/html`, `application/*` or `*+xml`; empty accepts anything."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """Extra request headers (e.g. an API key): sent to the URL's own origin only, never logged."""
+
+    def accepts(self, content_type: str) -> bool:
+        """Whether a response of this Content-Type is usable (a missing type is sniffed later)."""
+        media = content_type.split(";", 1)[0].strip().lower()
+        if not self.accept or not media:
+            return True
+        major = media.split("/", 1)[0]
+        return any(
+            pattern == media
+            or (pattern.endswith("/*") and pattern[:-2] == major)
+            or (pattern.startswith("*+") and media.endswith(pattern[1:]))
+            for pattern in self.accept
+        )
+
+
+@dataclass(frozen=True)
+class FetchFailure:
+    """A URL that gave no usable response: refused, unreachable, too slow, too large, wrong type."""
+
+    url: str
+    reason: str
+
+
+@runtime_checkable
+class BatchWebClient(WebClient, Protocol):
+    """A WebClient that fetches many URLs at once (concurrently, for the network client)."""
+
+    def get_many(self, requests: Sequence[WebRequest]) -> list[WebResponse | FetchFailure]:
+        """One result per request, in order; a failure never raises."""
+        ...
 
 
 class ArticleSource(Protocol):

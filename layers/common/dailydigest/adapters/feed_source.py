@@ -1,6 +1,7 @@
 """ArticleSource over a topic's own RSS/Atom feeds, with full text extracted from each page.
 
-Every fetch goes through the WebClient port (the network or the offline mirror). One broken feed
+Every fetch goes through the WebClient port (the network or the offline mirror); a client that
+can fetch in batches (`BatchWebClient`) gets all feeds, then all pages, at once. One broken feed
 or page is logged and skipped; it never fails the run.
 """
 
@@ -13,7 +14,7 @@ import io
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,15 +22,21 @@ from urllib.parse import urlsplit
 import feedparser
 from pydantic import ValidationError
 
-from dailydigest.domain.gather import in_window, window_for
+from dailydigest.adapters.charset import decode_html
+from dailydigest.domain.gather import Window, in_window, window_for
 from dailydigest.domain.text import guess_language
 from dailydigest.models.article import Article
 from dailydigest.models.topic import Topic
-from dailydigest.ports import WebClient
+from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest, WebResponse
 
 logger = logging.getLogger(__name__)
 
 MAX_ENTRIES_PER_FEED = 100
+MAX_PAGES_PER_SOURCE = 60
+"""Pages fetched for full text per source and run (the newest in-window items first)."""
+FEED_TYPES = ("*+xml", "application/xml", "text/*", "application/octet-stream")
+"""Feeds come labelled every which way; the parser decides whether the body is a feed."""
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
 _TITLE_LIMIT = 300
 _SUMMARY_LIMIT = 5_000
 _TEXT_LIMIT = 200_000
@@ -46,65 +53,142 @@ class FeedSource:
         self.max_page_bytes = max_page_bytes
 
     def articles(self, topic: Topic, day: dt.date) -> list[Article]:
-        window = window_for(topic, day)
-        found: list[Article] = []
-        for feed_url in topic.feeds:
-            for article in self._feed_articles(str(feed_url)):
-                # Pages outside the window will be dropped by gather: their snippet is enough.
-                found.append(self._with_text(article) if in_window(article, window) else article)
-        return found
-
-    def _feed_articles(self, feed_url: str) -> list[Article]:
-        body = self._fetch(feed_url, what="feed")
-        if body is None:
-            return []
-        # A BytesIO, never bare bytes: feedparser tries bare bytes/str as a local file name first.
-        parsed = feedparser.parse(io.BytesIO(body))
-        problem = _feed_problem(parsed)
-        if problem:
-            logger.warning("feed skipped", extra={"feed": feed_url, "reason": problem})
-            return []
-        feed_info: Mapping[str, Any] = parsed.get("feed", {})
-        publisher = clean_text(str(feed_info.get("title", ""))) or (urlsplit(feed_url).hostname or "")
-        language = str(feed_info.get("language", ""))[:16]
-        articles = []
-        for entry in parsed.get("entries", [])[:MAX_ENTRIES_PER_FEED]:
-            article = article_from_entry(entry, feed_url=feed_url, publisher=publisher, language=language)
-            if article is not None:
-                articles.append(article)
-        logger.info("feed read", extra={"feed": feed_url, "entries": len(articles)})
-        return articles
-
-    def _with_text(self, article: Article) -> Article:
-        url = str(article.url)
-        body = self._fetch(url, what="page")
-        if body is None:
-            return article
-        text = without_headline(extract_main_text(body, url), article.title)
-        if not text or len(text) < len(article.summary):
-            logger.info("page kept as snippet", extra={"url": url, "reason": "no main text found"})
-            return article
-        return article.model_copy(
-            update={"text": text[:_TEXT_LIMIT], "language": article.language or guess_language(text)}
+        feeds = [str(feed_url) for feed_url in topic.feeds]
+        responses = fetch_all(
+            self.web, [WebRequest(url, FEED_TYPES) for url in feeds], self.max_page_bytes, what="feed"
         )
+        found: list[Article] = []
+        for feed_url, response in zip(feeds, responses, strict=True):
+            if response is not None:
+                found.extend(feed_articles(response.body, feed_url))
+        # Pages outside the window will be dropped by gather: their snippet is enough.
+        return fill_text(self.web, found, window_for(topic, day), self.max_page_bytes)
 
-    def _fetch(self, url: str, what: str) -> bytes | None:
-        try:
-            response = self.web.get(url)
-        except Exception as exc:  # any transport or refusal problem skips just this URL
-            logger.warning(f"{what} skipped", extra={"url": url, "reason": f"fetch failed: {exc}"[:200]})
-            return None
-        if response.status != 200:
-            logger.warning(
-                f"{what} skipped", extra={"url": url, "reason": "http status", "status": response.status}
-            )
-            return None
-        if len(response.body) > self.max_page_bytes:
-            logger.warning(
-                f"{what} skipped", extra={"url": url, "reason": "too large", "bytes": len(response.body)}
-            )
-            return None
-        return response.body
+
+def feed_articles(body: bytes, feed_url: str, publisher: str = "") -> list[Article]:
+    """The usable entries of one RSS/Atom document ([] when it is not a well-formed feed)."""
+    # A BytesIO, never bare bytes: feedparser tries bare bytes/str as a local file name first.
+    parsed = feedparser.parse(io.BytesIO(body))
+    problem = _feed_problem(parsed)
+    if problem:
+        logger.warning("feed skipped", extra={"feed": feed_url, "reason": problem})
+        return []
+    feed_info: Mapping[str, Any] = parsed.get("feed", {})
+    feed_title = clean_text(str(feed_info.get("title", "")))
+    publisher = publisher or feed_title or (urlsplit(feed_url).hostname or "")
+    language = str(feed_info.get("language", ""))[:16]
+    articles = []
+    for entry in parsed.get("entries", [])[:MAX_ENTRIES_PER_FEED]:
+        article = article_from_entry(entry, feed_url=feed_url, publisher=publisher, language=language)
+        if article is not None:
+            articles.append(article)
+    logger.info("feed read", extra={"feed": feed_url, "entries": len(articles)})
+    return articles
+
+
+def fetch_all(
+    web: WebClient, requests: Sequence[WebRequest], max_bytes: int, what: str
+) -> list[WebResponse | None]:
+    """The usable response for each request (None, logged, for each one that is not)."""
+    if isinstance(web, BatchWebClient):
+        results = web.get_many(requests)
+    else:
+        results = [_get_one(web, request) for request in requests]
+    usable: list[WebResponse | None] = []
+    for request, result in zip(requests, results, strict=True):
+        reason = _problem(request, result, max_bytes)
+        if reason:
+            logger.warning(f"{what} skipped", extra={"url": request.url, "reason": reason[:200]})
+            usable.append(None)
+        else:
+            usable.append(result if isinstance(result, WebResponse) else None)
+    return usable
+
+
+def _get_one(web: WebClient, request: WebRequest) -> WebResponse | FetchFailure:
+    try:
+        return web.get(request.url)
+    except Exception as exc:  # any transport or refusal problem skips just this URL
+        return FetchFailure(request.url, f"fetch failed: {exc}")
+
+
+def _problem(request: WebRequest, result: WebResponse | FetchFailure, max_bytes: int) -> str:
+    if isinstance(result, FetchFailure):
+        return result.reason
+    if result.status != 200:
+        return f"http status {result.status}"
+    if len(result.body) > max_bytes:
+        return f"too large ({len(result.body)} bytes)"
+    if not request.accepts(result.content_type):
+        return f"unexpected content type {result.content_type.split(';', 1)[0][:80]}"
+    return ""
+
+
+def fill_text(
+    web: WebClient,
+    articles: Sequence[Article],
+    window: Window,
+    max_page_bytes: int,
+    limit: int = MAX_PAGES_PER_SOURCE,
+) -> list[Article]:
+    """The articles, those in the window with their page's main text (all pages fetched at once).
+
+    An article whose page gives no text keeps its feed snippet. Links that only lead to an
+    aggregator's interstitial (an unresolved Google News link) are not fetched.
+    """
+    wanted = [
+        index
+        for index, article in enumerate(articles)
+        if in_window(article, window) and not is_aggregator_link(str(article.url))
+    ]
+    if len(wanted) > limit:
+        newest = sorted(wanted, key=lambda i: _newest_first(articles[i]))[:limit]
+        logger.info("pages left as snippets", extra={"pages": len(wanted), "fetched": limit})
+        wanted = sorted(newest)
+    responses = fetch_all(
+        web, [WebRequest(str(articles[i].url), PAGE_TYPES) for i in wanted], max_page_bytes, what="page"
+    )
+    filled = list(articles)
+    for index, response in zip(wanted, responses, strict=True):
+        if response is not None:
+            filled[index] = with_page_text(articles[index], response)
+    return filled
+
+
+def _newest_first(article: Article) -> float:
+    if article.published is None:
+        return 0.0
+    published = article.published
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=dt.UTC)
+    return -published.timestamp()
+
+
+def is_aggregator_link(url: str) -> bool:
+    """A link to an aggregator's own page (news.google.com), not to the publisher's article."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host == "news.google.com"
+
+
+def with_page_text(article: Article, page: WebResponse) -> Article:
+    """The article with the page's main text, or unchanged when the page has none to give."""
+    url = str(article.url)
+    decoded = decode_html(page.body, page.content_type)
+    text = without_headline(extract_main_text(decoded.text, page.url or url), article.title)
+    if not text or len(text) < len(article.summary):
+        logger.info("page kept as snippet", extra={"url": url, "reason": "no main text found"})
+        return article
+    update: dict[str, object] = {
+        "text": text[:_TEXT_LIMIT],
+        "language": article.language or guess_language(text),
+    }
+    # A redirect (a feed proxy, an http -> https move) lands on the page's real address.
+    if page.url and page.url != url and urlsplit(page.url).scheme in ("http", "https"):
+        update["url"] = page.url
+    try:
+        return Article.model_validate({**article.model_dump(), **update})
+    except ValidationError:
+        return article.model_copy(update={"text": update["text"], "language": update["language"]})
 
 
 def _feed_problem(parsed: Mapping[str, Any]) -> str:
@@ -164,7 +248,7 @@ def entry_published(entry: Mapping[str, Any]) -> dt.datetime | None:
     return None
 
 
-def extract_main_text(page: bytes, url: str) -> str:
+def extract_main_text(page: bytes | str, url: str) -> str:
     """The page's article text (boilerplate removed), or '' when extraction fails."""
     import trafilatura  # heavy: loaded only when a page is actually fetched
 

@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from dailydigest.ports import WebResponse
+from dailydigest.ports import FetchFailure, WebRequest, WebResponse
 
 _CONTENT_TYPES = {
     ".html": "text/html",
@@ -40,6 +41,21 @@ class MirrorWebClient:
         if not path.is_file():
             return WebResponse(url=url, status=404, content_type="text/plain", body=b"not found")
         return WebResponse(url=url, status=200, content_type=content_type_for(path), body=path.read_bytes())
+
+    def get_many(self, requests: Sequence[WebRequest]) -> list[WebResponse | FetchFailure]:
+        """Each request in turn (reading local files needs no concurrency); refusals become failures."""
+        results: list[WebResponse | FetchFailure] = []
+        for request in requests:
+            try:
+                response = self.get(request.url)
+            except RefusedURLError as exc:
+                results.append(FetchFailure(request.url, f"refused: {exc}"))
+                continue
+            if response.status == 200 and not request.accepts(response.content_type):
+                results.append(FetchFailure(request.url, f"unexpected content type {response.content_type}"))
+            else:
+                results.append(response)
+        return results
 
     def path_for(self, url: str) -> Path:
         """The mirror file that answers url; RefusedURLError for anything outside the mirror."""

@@ -12,10 +12,11 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import Protocol
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-from dailydigest.domain.text import cjk_ratio, jaccard, latin_words, lead, shingles, tokens
+from dailydigest.domain.text import cjk_ratio, jaccard, latin_words, lead, normalize, shingles, tokens
 from dailydigest.models.article import Article, Story, StoryBundle
 from dailydigest.models.topic import Topic
 from dailydigest.ports import ArticleSource
@@ -47,6 +48,14 @@ _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmsr")
 _MOBILE_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 
 
+class StoryMemory(Protocol):
+    """What earlier days covered (the story ledger)."""
+
+    def screen(self, stories: Sequence[Story]) -> list[Story]:
+        """The stories not covered before, plus updates (is_update) that bring new information."""
+        ...
+
+
 @dataclass(frozen=True)
 class Window:
     """The half-open interval (start, end] of publication times a day's digest covers."""
@@ -73,14 +82,21 @@ def in_window(article: Article, window: Window) -> bool:
     return window.start < published <= window.end
 
 
-def gather_stories(topic: Topic, day: dt.date, sources: Sequence[ArticleSource]) -> StoryBundle:
-    """The day's stories for a topic: windowed, deduplicated, clustered, ranked and capped."""
+def gather_stories(
+    topic: Topic, day: dt.date, sources: Sequence[ArticleSource], memory: StoryMemory | None = None
+) -> StoryBundle:
+    """The day's stories for a topic: windowed, deduplicated, clustered, screened, ranked and capped.
+
+    With a memory (the story ledger), stories covered on earlier days are left out unless they
+    bring new information; those come after the day's new stories, marked as updates.
+    """
     collected = _collect(topic, day, sources)
     window = window_for(topic, day)
     recent = [article for article in collected if in_window(article, window)]
-    unique = drop_near_duplicates(most_recent(drop_duplicate_urls(recent)))
-    stories = rank_stories(build_stories(unique, ignore=_topic_terms(topic)))
-    capped = cap_articles(stories, topic.max_articles)
+    unique = drop_near_duplicates(most_recent(drop_aggregator_copies(drop_duplicate_urls(recent))))
+    stories = rank_stories(build_stories(unique, ignore=topic_terms(topic)))
+    screened = rank_stories(memory.screen(stories)) if memory is not None else stories
+    capped = cap_articles(screened, topic.max_articles)
     logger.info(
         "stories gathered",
         extra={
@@ -89,11 +105,19 @@ def gather_stories(topic: Topic, day: dt.date, sources: Sequence[ArticleSource])
             "collected": len(collected),
             "in_window": len(recent),
             "unique": len(unique),
+            "clustered": len(stories),
+            "covered_before": len(stories) - len(screened),
+            "updates": sum(story.is_update for story in screened),
             "stories": len(capped),
             "articles": sum(len(story.articles) for story in capped),
         },
     )
     return StoryBundle(topic=topic, date=day, stories=tuple(capped))
+
+
+def usable_articles(bundle: StoryBundle) -> int:
+    """Articles with something to summarize (their page text or at least a feed snippet)."""
+    return sum(1 for story in bundle.stories for article in story.articles if article.body.strip())
 
 
 def _collect(topic: Topic, day: dt.date, sources: Sequence[ArticleSource]) -> list[Article]:
@@ -123,10 +147,42 @@ def clean_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
 
 
+def _amp_cache_origin(url: str) -> str | None:
+    # https://www-news-example.cdn.ampproject.org/c/s/www.news.example/a.html -> https://www.news.example/a.html
+    parts = urlsplit(url.strip())
+    if not (parts.hostname or "").lower().endswith(".cdn.ampproject.org"):
+        return None
+    segments = parts.path.split("/")
+    if len(segments) < 4 or segments[1] not in ("c", "v", "i"):
+        return None
+    secure = segments[2] == "s"
+    rest = "/".join(segments[3:] if secure else segments[2:])
+    # The cache's own viewer parameters (amp_js_v, amp_gsa, usqp, ...) are not part of the page.
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not k.startswith(("amp_", "usqp"))
+        ]
+    )
+    return f"{'https' if secure else 'http'}://{unquote(rest)}" + (f"?{query}" if query else "")
+
+
+def _google_news_id(parts_path: str) -> str | None:
+    segments = [segment for segment in parts_path.split("/") if segment]
+    if len(segments) >= 2 and segments[-2] in ("articles", "read"):
+        return segments[-1]
+    return None
+
+
 def canonical_url(url: str) -> str:
-    """The identity of a page: scheme, `www.`/`m.` hosts, AMP variants, trailing slash, tracking folded."""
+    """The identity of a page: scheme, `www.`/`m.` hosts, AMP variants and AMP cache copies,
+    trailing slash and tracking folded; Google News's several links to one item are one."""
+    url = _amp_cache_origin(url) or url
     parts = urlsplit(clean_url(url))
     host = (parts.hostname or "").lower()
+    if host == "news.google.com" and (item := _google_news_id(parts.path)):
+        return f"https://news.google.com/articles/{item}"
     for prefix in _MOBILE_HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") > 1:
             host = host[len(prefix) :]
@@ -187,6 +243,30 @@ def drop_duplicate_urls(articles: Iterable[Article]) -> list[Article]:
     return kept
 
 
+def _headline_key(title: str) -> str:
+    return "".join(char for char in normalize(title) if char.isalnum())
+
+
+def drop_aggregator_copies(articles: Sequence[Article]) -> list[Article]:
+    """Drop an aggregator's item (an unresolved Google News link) when the same headline is also
+    here at the publisher's own address: the publisher's copy has the real link and the full text."""
+    direct = {
+        _headline_key(article.title)
+        for article in articles
+        if urlsplit(str(article.url)).hostname != "news.google.com"
+    }
+    kept = []
+    for article in articles:
+        if (
+            urlsplit(str(article.url)).hostname == "news.google.com"
+            and _headline_key(article.title) in direct
+        ):
+            logger.info("aggregator copy dropped", extra={"url": str(article.url), "title": article.title})
+            continue
+        kept.append(article)
+    return kept
+
+
 def drop_near_duplicates(
     articles: Sequence[Article], threshold: float = NEAR_DUPLICATE_JACCARD
 ) -> list[Article]:
@@ -205,7 +285,7 @@ def drop_near_duplicates(
 # --- clustering -------------------------------------------------------------------------------------
 
 
-def _topic_terms(topic: Topic) -> frozenset[str]:
+def topic_terms(topic: Topic) -> frozenset[str]:
     # Every article mentions the topic itself; those terms say nothing about which event it reports.
     return frozenset(term for text in (*topic.queries, topic.name, topic.slug) for term in tokens(text))
 
@@ -301,8 +381,10 @@ def _latest(story: Story) -> float:
 
 
 def rank_stories(stories: Iterable[Story]) -> list[Story]:
-    """Most-reported first, then most recent, then id (for a stable order)."""
-    return sorted(stories, key=lambda story: (-len(story.articles), -_latest(story), story.id))
+    """New stories before updates; then most-reported first, then most recent, then id (stable)."""
+    return sorted(
+        stories, key=lambda story: (story.is_update, -len(story.articles), -_latest(story), story.id)
+    )
 
 
 def cap_articles(stories: Sequence[Story], limit: int) -> list[Story]:

@@ -6,30 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from dailydigest import keys
-from dailydigest.domain.gather import gather_stories
+from dailydigest.domain.gather import gather_stories, usable_articles
+from dailydigest.domain.ledger import LedgerMemory, load_ledger, record, save_ledger
 from dailydigest.models.article import StoryBundle
 from dailydigest.models.digest import Digest
-from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
+from dailydigest.models.events import ArticlesFetched, DigestWritten, NoNews, PostPublished
 from dailydigest.models.topic import Topic
 from dailydigest.ports import ArticleSource, Bus, PostFiles, Publisher, Store, Summarizer
 
 log = logging.getLogger(__name__)
 
 JSON = "application/json"
-
-
-@dataclass(frozen=True)
-class NoNews:
-    """Fetch found too little to write about: no event, no post."""
-
-    run_id: str
-    topic: str
-    date: dt.date
-    article_count: int
-    minimum: int
 
 
 def fetch_stage(
@@ -40,16 +29,38 @@ def fetch_stage(
     store: Store,
     bus: Bus,
 ) -> ArticlesFetched | NoNews:
+    """Gather the day's stories, store them once, remember them in the ledger, announce them.
+
+    Stories covered on earlier days are screened out by the topic's ledger (updates kept). Fewer
+    usable articles than the topic's minimum is a NoNews outcome: announced, nothing stored.
+    """
     key = keys.stories_key(topic.slug, day)
     bundle = _load_bundle(store, key) if store.exists(key) else None
+    ledger = load_ledger(store, topic.slug)
     if bundle is None:
-        bundle = gather_stories(topic, day, sources)
-        if bundle.article_count < topic.min_articles:
-            log.warning("no news", extra={"topic": topic.slug, "articles": bundle.article_count})
-            return NoNews(run_id, topic.slug, day, bundle.article_count, topic.min_articles)
+        bundle = gather_stories(topic, day, sources, LedgerMemory(ledger, topic, day))
+        usable = usable_articles(bundle)
+        if usable < topic.min_articles:
+            log.warning(
+                "no news",
+                extra={
+                    "topic": topic.slug,
+                    "date": day.isoformat(),
+                    "articles": usable,
+                    "minimum": topic.min_articles,
+                },
+            )
+            no_news = NoNews(
+                run_id=run_id, topic=topic.slug, date=day, article_count=usable, minimum=topic.min_articles
+            )
+            bus.publish(no_news)
+            return no_news
         if not store.create(key, bundle.model_dump_json(indent=1).encode(), JSON):
             # Another delivery won the race: continue with what it stored.
             bundle = _load_bundle(store, key)
+    # After the stories exist, and again on a repeated delivery until it is done: idempotent.
+    if not ledger.recorded(day, bundle.stories):
+        save_ledger(store, record(ledger, topic, day, bundle.stories))
     event = ArticlesFetched(
         run_id=run_id,
         topic=topic.slug,
@@ -88,6 +99,8 @@ def summarize_stage(
 
 
 Renderer = Callable[[Digest], tuple[str, bytes]]
+# Updates the browsable archive with a published post; returns the archive URL of its page.
+Archiver = Callable[[Digest, str, bytes, str], str]
 
 
 def render_stage(
@@ -96,14 +109,14 @@ def render_stage(
     render: Renderer,
     publisher: Publisher,
     bus: Bus,
+    archive: Archiver | None = None,
 ) -> PostPublished:
     digest = Digest.model_validate_json(store.get(written.digest_key))
     post_text, image_png = render(digest)
     post_key = keys.post_key(written.topic, written.date)
     image_key = keys.image_key(written.topic, written.date)
-    # Rendering is deterministic, so an existing artifact already holds these bytes.
-    store.create(post_key, post_text.encode(), "text/markdown; charset=utf-8")
-    store.create(image_key, image_png, "image/png")
+    _store_artifact(store, post_key, post_text.encode(), "text/markdown; charset=utf-8")
+    _store_artifact(store, image_key, image_png, "image/png")
     files = PostFiles(
         post_path=keys.post_path(written.topic, written.date),
         post_text=post_text,
@@ -112,6 +125,8 @@ def render_stage(
         message=f"{digest.display_name} daily digest for {written.date.isoformat()}",
     )
     result = publisher.publish(files)
+    # After the commit: the archive links to the published post and never lists an unpublished one.
+    archive_url = archive(digest, post_text, image_png, result.location) if archive else ""
     event = PostPublished(
         run_id=written.run_id,
         topic=written.topic,
@@ -123,9 +138,19 @@ def render_stage(
         commit_sha=result.commit_sha,
         changed=result.changed,
         location=result.location,
+        archive_url=archive_url,
     )
     bus.publish(event)
     return event
+
+
+def _store_artifact(store: Store, key: str, data: bytes, content_type: str) -> None:
+    """Write a derived artifact only when it is new or its bytes changed (a replay with a new
+    digest); rendering is deterministic, so a rerun leaves the existing one untouched."""
+    if store.create(key, data, content_type):
+        return
+    if store.get(key) != data:
+        store.put(key, data, content_type)
 
 
 def _load_bundle(store: Store, key: str) -> StoryBundle:

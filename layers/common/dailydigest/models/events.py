@@ -36,6 +36,18 @@ class ArticlesFetched(PipelineEvent):
     story_count: Annotated[int, Field(ge=0)]
 
 
+class NoNews(PipelineEvent):
+    """Fetch found fewer usable articles than the topic's minimum: nothing stored, no post.
+
+    Announced for dashboards and alarms only; no stage reacts to it (the rules match
+    ArticlesFetched and DigestWritten)."""
+
+    DETAIL_TYPE: ClassVar[str] = "NoNews"
+
+    article_count: Annotated[int, Field(ge=0)]
+    minimum: Annotated[int, Field(ge=1)]
+
+
 class DigestWritten(PipelineEvent):
     DETAIL_TYPE: ClassVar[str] = "DigestWritten"
 
@@ -53,8 +65,9 @@ class PostPublished(PipelineEvent):
     commit_sha: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}$")] | None = None
     changed: bool
     location: Annotated[str, StringConstraints(max_length=1000)] = ""
+    archive_url: Annotated[str, StringConstraints(max_length=1000)] = ""
 
 
 EVENT_TYPES: dict[str, type[PipelineEvent]] = {
-    cls.DETAIL_TYPE: cls for cls in (ArticlesFetched, DigestWritten, PostPublished)
+    cls.DETAIL_TYPE: cls for cls in (ArticlesFetched, NoNews, DigestWritten, PostPublished)
 }

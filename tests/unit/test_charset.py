@@ -1,0 +1,90 @@
+"""Page decoding: declared charsets first (header, then the page's own), detection when none fits."""
+
+from __future__ import annotations
+
+import pytest
+
+from dailydigest.adapters.charset import declared_charset, decode_html, header_charset
+from tests.support.news_fixtures import BIG5_PAGE, BIG5_TITLE, page
+
+TRADITIONAL = "國家高速網路中心今天宣布，雲雀模型將部署在臺灣學術網路的運算節點，供各大學研究團隊申請使用。"
+
+
+def test_a_big5_page_declared_in_the_header_decodes() -> None:
+    body = BIG5_PAGE.encode("big5")
+    decoded = decode_html(body, "text/html; charset=Big5")
+    assert BIG5_TITLE in decoded.text
+    assert TRADITIONAL in decoded.text
+    assert decoded.source == "header"
+
+
+def test_a_big5_page_declared_only_in_its_meta_tag_decodes() -> None:
+    decoded = decode_html(BIG5_PAGE.encode("big5"), "text/html")
+    assert TRADITIONAL in decoded.text
+    assert decoded.source == "meta"
+
+
+def test_a_big5_page_declaring_nothing_is_detected() -> None:
+    undeclared = BIG5_PAGE.replace('<meta charset="big5">', "")
+    decoded = decode_html(undeclared.encode("big5"), "text/html")
+    assert TRADITIONAL in decoded.text
+    assert decoded.source == "detected"
+
+
+def test_a_wrong_header_charset_gives_way_to_the_page_declaration() -> None:
+    # Servers often default to UTF-8 in the header while the page is Big5 and says so itself.
+    decoded = decode_html(BIG5_PAGE.encode("big5"), "text/html; charset=utf-8")
+    assert TRADITIONAL in decoded.text
+    assert decoded.encoding in ("cp950", "big5hkscs")
+
+
+def test_big5_vendor_extensions_decode() -> None:
+    # 碁 and 銹 are in the common Big5 extensions (cp950), not in strict Big5.
+    text = page("碁盤與銹蝕", "圍棋的碁盤與金屬的銹蝕。", charset="big5")
+    decoded = decode_html(text.encode("cp950"), "text/html; charset=big5")
+    assert "碁盤與銹蝕" in decoded.text
+
+
+def test_a_gb2312_label_decodes_as_gb18030() -> None:
+    # 镕 is outside GB2312: pages labelled gb2312 are really GBK/GB18030, as browsers assume.
+    text = page("朱镕基", "简体中文页面，标示为 gb2312。", charset="gb2312")
+    decoded = decode_html(text.encode("gb18030"), "text/html")
+    assert "朱镕基" in decoded.text
+    assert decoded.encoding == "gb18030"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "text"),
+    [
+        (b"\xef\xbb\xbf<p>BOM \xe6\x96\xb0</p>", "text/html; charset=big5", "<p>BOM 新</p>"),
+        (b"<p>caf\xe9</p>", "text/html; charset=ISO-8859-1", "<p>café</p>"),
+        ("<p>雲雀</p>".encode(), "text/html", "<p>雲雀</p>"),
+        (b"<p>plain</p>", "", "<p>plain</p>"),
+    ],
+)
+def test_other_declarations(body: bytes, content_type: str, text: str) -> None:
+    assert decode_html(body, content_type).text == text
+
+
+def test_undecodable_bytes_are_replaced_not_fatal() -> None:
+    decoded = decode_html(b"<p>\xff\xfe\xfa broken \x81</p>", "text/html; charset=utf-8")
+    assert "broken" in decoded.text
+
+
+@pytest.mark.parametrize(
+    ("head", "charset"),
+    [
+        (b'<html><head><meta charset="Big5">', "Big5"),
+        (b"<meta charset=gbk>", "gbk"),
+        (b'<meta http-equiv="Content-Type" content="text/html; charset=big5">', "big5"),
+        (b'<?xml version="1.0" encoding="BIG5"?><rss/>', "BIG5"),
+        (b"<html><body>no declaration</body></html>", ""),
+    ],
+)
+def test_declared_charset(head: bytes, charset: str) -> None:
+    assert declared_charset(head) == charset
+
+
+def test_header_charset() -> None:
+    assert header_charset('text/html; charset="big5"') == "big5"
+    assert header_charset("text/html") == ""

@@ -1,0 +1,204 @@
+"""The story ledger: what earlier days covered is left out, unless it brings new facts (an update)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+import pytest
+
+from dailydigest.domain.gather import gather_stories
+from dailydigest.domain.ledger import (
+    Ledger,
+    LedgerMemory,
+    facts,
+    ledger_key,
+    load_ledger,
+    record,
+    save_ledger,
+)
+from dailydigest.models.article import Article, StoryBundle
+from dailydigest.models.topic import Topic
+from tests.fakes import MemoryStore
+from tests.support.news_fixtures import (
+    NEW_STORY,
+    PRICE_CUT,
+    RELEASE_EN,
+    RELEASE_ZH_A,
+    RELEASE_ZH_B,
+    RETELLING,
+    UPDATE,
+    Report,
+    topic,
+)
+
+DAY1 = dt.date(2026, 11, 27)
+DAY2 = dt.date(2026, 11, 28)
+TAIPEI = dt.timezone(dt.timedelta(hours=8))
+
+
+def article(report: Report, url: str, day: dt.date, hour: int = 9, publisher: str = "") -> Article:
+    return Article.model_validate(
+        {
+            "url": url,
+            "title": report.title,
+            "text": report.text,
+            "publisher": publisher,
+            "published": dt.datetime.combine(day, dt.time(hour), tzinfo=TAIPEI),
+        }
+    )
+
+
+@dataclass
+class ListSource:
+    found: list[Article]
+
+    def articles(self, topic: Topic, day: dt.date) -> list[Article]:
+        return list(self.found)
+
+
+DAY1_ARTICLES = [
+    article(RELEASE_EN, "https://lab.example/blog/nimbus-3", DAY1, 8, "Nimbus Lab"),
+    article(RELEASE_ZH_A, "https://technews.example/2026/11/27/nimbus-3.html", DAY1, 10, "科技新報站"),
+    article(RELEASE_ZH_B, "https://aiweekly.example/n/nimbus-3-open.html", DAY1, 12, "AI 週報"),
+    article(PRICE_CUT, "https://market.example/2026/11/27/nimbus-api-price.html", DAY1, 15, "市場觀測站"),
+]
+DAY2_ARTICLES = [
+    # The 48-hour window still holds yesterday's reports ...
+    *DAY1_ARTICLES,
+    # ... plus a retelling by a new outlet, an update with new figures, and a new story.
+    article(RETELLING, "https://daily.example/nimbus-3-recap.html", DAY2, 9, "每日科技"),
+    article(UPDATE, "https://bench.example/2026/11/28/nimbus-3-scores.html", DAY2, 11, "評測週刊"),
+    article(NEW_STORY, "https://technews.example/2026/11/28/nimbus-voice.html", DAY2, 14, "科技新報站"),
+]
+
+
+def _day(store: MemoryStore, day: dt.date, articles: list[Article]) -> StoryBundle:
+    """One day as fetch_stage runs it: screen with the ledger, then record the day's stories."""
+    subject = topic()
+    ledger = load_ledger(store, subject.slug)
+    bundle = gather_stories(subject, day, [ListSource(articles)], LedgerMemory(ledger, subject, day))
+    save_ledger(store, record(ledger, subject, day, bundle.stories))
+    return bundle
+
+
+def _titles(bundle: StoryBundle) -> list[tuple[str, bool, int]]:
+    return [(story.title, story.is_update, len(story.articles)) for story in bundle.stories]
+
+
+def test_the_first_day_keeps_everything() -> None:
+    store = MemoryStore()
+    bundle = _day(store, DAY1, DAY1_ARTICLES)
+
+    assert _titles(bundle) == [(RELEASE_EN.title, False, 3), (PRICE_CUT.title, False, 1)]
+    ledger = load_ledger(store, "nimbus")
+    assert [entry.days for entry in ledger.entries] == [(DAY1,), (DAY1,)]
+    assert ledger_key("nimbus") in store.blobs
+
+
+def test_the_next_day_leaves_out_what_was_covered_and_keeps_updates_and_new_stories() -> None:
+    store = MemoryStore()
+    _day(store, DAY1, DAY1_ARTICLES)
+
+    bundle = _day(store, DAY2, DAY2_ARTICLES)
+
+    # The new story first; the update after it, holding only its new article; no retelling, no repeat
+    assert _titles(bundle) == [(NEW_STORY.title, False, 1), (UPDATE.title, True, 1)]
+    update = bundle.stories[1]
+    assert [str(a.url) for a in update.articles] == ["https://bench.example/2026/11/28/nimbus-3-scores.html"]
+    urls = {str(a.url) for story in bundle.stories for a in story.articles}
+    assert "https://daily.example/nimbus-3-recap.html" not in urls
+    assert not urls & {str(a.url) for a in DAY1_ARTICLES}
+
+
+def test_the_update_is_merged_into_the_story_it_updates() -> None:
+    store = MemoryStore()
+    _day(store, DAY1, DAY1_ARTICLES)
+    _day(store, DAY2, DAY2_ARTICLES)
+
+    ledger = load_ledger(store, "nimbus")
+
+    release = next(e for e in ledger.entries if e.title == RELEASE_EN.title)
+    assert release.days == (DAY1, DAY2)
+    assert len(release.story_ids) == 2  # the first report's id and the update's
+    assert {"405b", "1m", "91.2", "12000"} <= set(release.facts)
+    assert [e.title for e in ledger.entries] == [RELEASE_EN.title, PRICE_CUT.title, NEW_STORY.title]
+
+
+def test_a_retelling_in_another_language_is_still_the_covered_story() -> None:
+    # Day one only had the Chinese reports; day two the official English post arrives.
+    store = MemoryStore()
+    _day(store, DAY1, DAY1_ARTICLES[1:3])
+    english = article(RELEASE_EN, "https://lab.example/blog/nimbus-3", DAY2, 8, "Nimbus Lab")
+
+    bundle = _day(store, DAY2, [english, article(NEW_STORY, "https://n.example/voice", DAY2)])
+
+    assert _titles(bundle) == [(NEW_STORY.title, False, 1)]
+
+
+def test_rerunning_a_day_does_not_hide_its_own_stories() -> None:
+    store = MemoryStore()
+    first = _day(store, DAY1, DAY1_ARTICLES)
+    again = _day(store, DAY1, DAY1_ARTICLES)
+
+    assert _titles(again) == _titles(first)
+    assert load_ledger(store, "nimbus").recorded(DAY1, again.stories)
+
+
+def test_recording_a_day_twice_changes_nothing() -> None:
+    store = MemoryStore()
+    bundle = _day(store, DAY1, DAY1_ARTICLES)
+    once = load_ledger(store, "nimbus")
+
+    twice = record(once, topic(), DAY1, bundle.stories)
+
+    assert twice == once
+
+
+def test_old_entries_are_dropped() -> None:
+    store = MemoryStore()
+    _day(store, DAY1, DAY1_ARTICLES)
+    later = DAY1 + dt.timedelta(days=45)
+    news = [article(NEW_STORY, "https://n.example/voice", later)]
+
+    ledger = record(load_ledger(store, "nimbus"), topic(), later, [*_day(MemoryStore(), later, news).stories])
+
+    assert [entry.title for entry in ledger.entries] == [NEW_STORY.title]
+
+
+def test_an_unreadable_ledger_starts_afresh(caplog: pytest.LogCaptureFixture) -> None:
+    store = MemoryStore(
+        {ledger_key("nimbus"): b'{"schema_version": 1, "topic": "nimbus", "entries": "oops"}'}
+    )
+
+    with caplog.at_level(logging.ERROR, logger="dailydigest.domain.ledger"):
+        ledger = load_ledger(store, "nimbus")
+
+    assert ledger == Ledger(topic="nimbus")
+    assert any("ledger unreadable" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("70B 版本拿下 82.5 分，量化到 4.5GB", {"70b", "82.5", "4.5gb"}),
+        ("2026 年 11 月 28 日 09:30 發表", set()),  # dates and times are not facts
+        ("Nimbus 3 scores 1287 on the board; Qwen4 follows", {"1287", "qwen4"}),
+        ("降價 40%，每百萬 token 0.60 美元", {"40", "0.60"}),
+    ],
+)
+def test_facts_are_figures_and_versions(text: str, expected: set[str]) -> None:
+    assert facts(text) == expected
+
+
+def test_an_update_is_recognised_without_yesterdays_reports_in_the_window() -> None:
+    # A 24-hour window: day two sees only its own reports, matched to the ledger by their terms.
+    store = MemoryStore()
+    _day(store, DAY1, DAY1_ARTICLES)
+    subject = topic(window_hours=24)
+    memory = LedgerMemory(load_ledger(store, "nimbus"), subject, DAY2)
+
+    bundle = gather_stories(subject, DAY2, [ListSource(DAY2_ARTICLES)], memory)
+
+    assert _titles(bundle) == [(NEW_STORY.title, False, 1), (UPDATE.title, True, 1)]
