@@ -53,6 +53,19 @@ class Implications(BaseModel):
     users: Annotated[tuple[Paragraph, ...], Field(min_length=1, max_length=8)]
 
 
+class Usage(BaseModel):
+    """What writing the digest cost: LLM calls, tokens and (when the model is priced) US dollars."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prompt_tokens: Annotated[int, Field(ge=0)] = 0
+    completion_tokens: Annotated[int, Field(ge=0)] = 0
+    cost_usd: Annotated[float, Field(ge=0)] | None = None
+    calls: Annotated[int, Field(ge=0)] = 0
+    cached: bool = False
+    """True when this run reused a cached answer: the figures are those of the run that paid for it."""
+
+
 class Digest(BaseModel):
     """A complete digest for one topic on one day."""
 
@@ -73,6 +86,13 @@ class Digest(BaseModel):
     sources: Annotated[tuple[Source, ...], Field(min_length=1, max_length=50)]
     generator: Literal["llm", "extractive"] = "llm"
     model: Annotated[str, StringConstraints(max_length=100)] = ""
+    # Provenance of an LLM digest (all optional, so older digests still load).
+    grounding: Annotated[float, Field(ge=0, le=1)] | None = None
+    """Share of the model's claims (highlights and key points) that cited a fetched source."""
+    usage: Usage | None = None
+    prompt_version: Annotated[str, StringConstraints(max_length=20)] = ""
+    fallback_reason: Annotated[str, StringConstraints(max_length=500)] = ""
+    """Why the LLM's digest was not used (set on an extractive digest written in its place)."""
 
     @model_validator(mode="after")
     def _citations_resolve(self) -> Digest:

@@ -1,0 +1,122 @@
+"""Token estimates, trimming, the single-call or map-reduce decision, prices and the cost cap."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from dailydigest.summarize.budget import (
+    Budget,
+    CostCapReached,
+    Ledger,
+    Measure,
+    estimate_messages,
+    estimate_tokens,
+    fit_article_tokens,
+    notes_output_tokens,
+    plan_digest,
+    price_for,
+    trim_to_tokens,
+)
+
+
+def test_cjk_counts_one_token_per_character_latin_four_characters() -> None:
+    assert estimate_tokens("") == 0
+    assert estimate_tokens("通義千問") == 4
+    assert estimate_tokens("，。「」") == 4
+    assert estimate_tokens("abcdefgh") == 2
+    assert estimate_tokens("Qwen 模型") == 2 + 2  # "Qwen " is 5 latin characters -> 2 tokens
+    assert estimate_messages([{"role": "user", "content": "abcd"}]) == 3 + 4 + 1
+
+
+def test_trim_keeps_leading_sentences_within_budget() -> None:
+    text = "第一句話在這裡。第二句話也在這裡。第三句話還在這裡。"
+    assert trim_to_tokens(text, 9) == "第一句話在這裡。"
+    assert trim_to_tokens(text, 18) == "第一句話在這裡。第二句話也在這裡。"
+    assert trim_to_tokens(text, 1000) == text
+    assert estimate_tokens(trim_to_tokens(text, 12)) <= 12
+
+
+def test_trim_cuts_an_overlong_first_sentence_with_an_ellipsis() -> None:
+    cut = trim_to_tokens("這是一個沒有句號而且非常非常長的句子" * 5, 10)
+    assert cut.endswith("…")
+    assert estimate_tokens(cut) <= 10
+
+
+def test_trim_skips_sentences_another_article_already_gave() -> None:
+    seen: set[str] = set()
+    first = trim_to_tokens("團隊釋出新模型。模型可在筆電執行。", 100, skip=seen)
+    second = trim_to_tokens("團隊釋出新模型。實測每秒 30 個 token。", 100, skip=seen)
+    assert first == "團隊釋出新模型。模型可在筆電執行。"
+    assert second == "實測每秒 30 個 token。"
+
+
+def fake_measure(fixed: int, articles_per_story: int) -> Measure:
+    """A prompt of `fixed` tokens plus every article at its budget."""
+
+    def measure(stories: Sequence[int], article_tokens: int) -> int:
+        return fixed + len(stories) * articles_per_story * article_tokens
+
+    return measure
+
+
+BUDGET = Budget(context_tokens=16_000, max_output_tokens=4_000, article_tokens=600)
+
+
+def test_small_input_is_one_call_at_the_full_article_budget() -> None:
+    measure = fake_measure(1000, 1)
+    plan = plan_digest(measure, measure, 10, BUDGET, lambda n: notes_output_tokens(n, 4000))
+    assert (plan.mode, plan.article_tokens, plan.prompt_tokens) == ("single", 600, 7000)
+
+
+def test_medium_input_trims_articles_to_stay_in_one_call() -> None:
+    measure = fake_measure(1000, 1)
+    plan = plan_digest(measure, measure, 30, BUDGET, lambda n: notes_output_tokens(n, 4000))
+    assert plan.mode == "single"
+    assert 200 <= plan.article_tokens < 600
+    assert plan.prompt_tokens <= BUDGET.input_tokens
+
+
+def test_large_input_switches_to_map_reduce_with_batches_that_fit() -> None:
+    measure = fake_measure(1000, 1)
+    plan = plan_digest(measure, measure, 60, BUDGET, lambda n: notes_output_tokens(n, 4000))
+    assert plan.mode == "map_reduce"
+    assert sorted(i for batch in plan.batches for i in batch) == list(range(60))
+    assert len(plan.batches) > 1
+    for batch, size in zip(plan.batches, plan.batch_article_tokens, strict=True):
+        assert measure(batch, size) + notes_output_tokens(len(batch), 4000) <= BUDGET.context_tokens
+
+
+def test_fit_returns_none_when_even_the_floor_is_too_big() -> None:
+    measure = fake_measure(1000, 10)
+    assert fit_article_tokens(measure, list(range(20)), BUDGET, 5000) is None
+
+
+def test_prices_match_exact_names_then_the_longest_prefix() -> None:
+    prices = {"gpt-4o": (2.5, 10.0), "gpt-4o-mini": (0.15, 0.6)}
+    assert price_for("gpt-4o-mini", prices) == (0.15, 0.6)
+    assert price_for("gpt-4o-mini-2024-07-18", prices) == (0.15, 0.6)
+    assert price_for("gpt-4o-2024-08-06", prices) == (2.5, 10.0)
+    assert price_for("qwen-plus", prices) is None
+
+
+def test_ledger_records_cost_and_enforces_the_cap() -> None:
+    ledger = Ledger({"m": (1.0, 2.0)}, cap_usd=0.01)
+    ledger.ensure_room("m", 2000, 1000)  # worst case 0.004: fits
+    ledger.record("m", 2000, 1000)
+    assert ledger.usage().cost_usd == pytest.approx(0.004)
+    ledger.ensure_room("m", 2000, 1000)  # 0.004 + 0.004 <= 0.01
+    ledger.record("m", 2000, 1000)
+    with pytest.raises(CostCapReached, match=r"cap of \$0\.0100 reached: \$0\.0080 spent"):
+        ledger.ensure_room("m", 2000, 1000)
+    usage = ledger.usage()
+    assert (usage.prompt_tokens, usage.completion_tokens, usage.calls) == (4000, 2000, 2)
+
+
+def test_unpriced_model_has_no_cost_figure_and_no_cap() -> None:
+    ledger = Ledger({}, cap_usd=0.0)
+    ledger.ensure_room("local-model", 10_000, 10_000)
+    ledger.record("local-model", 10, 5)
+    assert ledger.usage().cost_usd is None
+    assert Ledger({}).usage().cost_usd == 0.0
