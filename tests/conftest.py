@@ -32,15 +32,8 @@ def _no_cloud_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     monkeypatch.setenv("SAM_CLI_TELEMETRY", "0")
-    for name in (
-        "DIGEST_STORE",
-        "DIGEST_SITE",
-        "DIGEST_TOPICS",
-        "DIGEST_GITHUB_REPO",
-        "OPENAI_BASE_URL",
-        "OPENAI_API_KEY",
-        "DIGEST_EVENT_BUS",
-        "DIGEST_WEB_MIRROR",
-        "DIGEST_TEMPLATE",
-    ):
+    # Every setting the pipeline reads, so the developer's own environment never leaks into a test.
+    from dailydigest.settings import ENV_NAMES
+
+    for name in (*ENV_NAMES, "OPENAI_API_KEY_SECRET", "GITHUB_TOKEN_SECRET"):
         monkeypatch.delenv(name, raising=False)

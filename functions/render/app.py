@@ -7,16 +7,30 @@ from typing import Any
 from dailydigest.boundary import DigestWrittenEvent, parse_pipeline_event
 from dailydigest.domain.stages import render_stage
 from dailydigest.models.events import DigestWritten
-from dailydigest.observability import count, entrypoint, logger
-from dailydigest.wiring import render, services
+from dailydigest.observability import count, entrypoint, logger, metrics
+from dailydigest.runrecords import stage_record
+from dailydigest.wiring import archiver, render, services
 
 
 @entrypoint("render")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     written = parse_pipeline_event(event, DigestWrittenEvent, DigestWritten)
     deps = services()
-    published = render_stage(written, deps.store, render, deps.publisher, deps.bus)
+    payload = written.model_dump(mode="json")
+    with stage_record(deps.store, "render", written.run_id, written.topic, written.date, payload) as record:
+        archive = archiver(deps.store, deps.settings.archive_url)
+        published = render_stage(written, deps.store, render, deps.publisher, deps.bus, archive)
+        record.outputs = {
+            "post": published.post_key,
+            "image": published.image_key,
+            "archive": published.archive_url,
+        }
+        record.details = {"commit_sha": published.commit_sha, "changed": published.changed}
+        record.outcome = "published" if published.changed else "unchanged"
     count("PostsPublished" if published.changed else "PostsUnchanged")
+    # The per-topic "no post in 26 hours" alarm watches this metric.
+    metrics.add_dimension(name="topic", value=written.topic)
+    count("PostsDelivered")
     logger.info(
         "post published", path=published.post_path, changed=published.changed, commit=published.commit_sha
     )

@@ -8,6 +8,7 @@ from dailydigest.boundary import ArticlesFetchedEvent, parse_pipeline_event
 from dailydigest.domain.stages import summarize_stage
 from dailydigest.models.events import ArticlesFetched
 from dailydigest.observability import count, entrypoint, logger
+from dailydigest.runrecords import digest_facts, stage_record
 from dailydigest.wiring import services
 
 
@@ -15,7 +16,13 @@ from dailydigest.wiring import services
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     fetched = parse_pipeline_event(event, ArticlesFetchedEvent, ArticlesFetched)
     deps = services()
-    written = summarize_stage(fetched, deps.store, deps.summarizer, deps.bus)
+    payload = fetched.model_dump(mode="json")
+    with stage_record(
+        deps.store, "summarize", fetched.run_id, fetched.topic, fetched.date, payload
+    ) as record:
+        written = summarize_stage(fetched, deps.store, deps.summarizer, deps.bus)
+        record.outputs = {"digest": written.digest_key}
+        record.details = digest_facts(deps.store, written.digest_key)
     count("DigestsWritten")
     logger.info("digest written", topic=written.topic, generator=written.generator, key=written.digest_key)
     return written.model_dump(mode="json")

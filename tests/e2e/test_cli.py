@@ -72,12 +72,13 @@ def test_rerun_same_date_adds_no_commit_and_no_artifact(
 ) -> None:
     workdir, _ = first_run
     commits = git_log(workdir / "site")
-    store_files = sorted(p for p in (workdir / "var" / "store").rglob("*") if p.is_file())
+    # Artifacts live under data/; every run adds its own run record under runs/.
+    store_files = sorted(p for p in (workdir / "var" / "store" / "data").rglob("*") if p.is_file())
     again = dailydigest("run", "qwen", "--date", DAY, "--topics", str(ROOT / "topics.yaml"), cwd=workdir)
     assert again.returncode == 0, again.stderr
     assert "unchanged, no commit" in again.stdout
     assert git_log(workdir / "site") == commits
-    assert sorted(p for p in (workdir / "var" / "store").rglob("*") if p.is_file()) == store_files
+    assert sorted(p for p in (workdir / "var" / "store" / "data").rglob("*") if p.is_file()) == store_files
 
 
 @pytest.mark.skipif(shutil.which("jekyll") is None, reason="jekyll not installed (.ci/run installs it)")
@@ -136,3 +137,49 @@ def test_help_everywhere(tmp_path: Path) -> None:
     for args in (["--help"], ["run", "--help"]):
         result = dailydigest(*args, cwd=tmp_path)
         assert result.returncode == 0 and "usage: dailydigest" in result.stdout
+
+
+def test_runs_lists_the_recorded_runs(first_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    workdir, result = first_run
+    run_id = result.stdout.split()[1].rstrip(":")
+    listing = dailydigest("runs", "qwen", cwd=workdir)
+    assert listing.returncode == 0, listing.stderr
+    header, *rows = listing.stdout.strip().splitlines()
+    assert header.split()[:5] == ["run", "topic", "date", "stages", "outcome"]
+    mine = next(row for row in rows if row.startswith(run_id))
+    assert "fetch,summarize,render" in mine and "published" in mine and "extractive" in mine
+
+
+def test_replay_with_the_same_summarizer_republishes_nothing(
+    first_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    workdir, _ = first_run
+    commits = git_log(workdir / "site")
+    result = dailydigest("replay", "qwen", DAY, "--topics", str(ROOT / "topics.yaml"), cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert "digest unchanged" in result.stdout
+    assert git_log(workdir / "site") == commits
+
+
+def test_replay_of_a_day_never_fetched(tmp_path: Path) -> None:
+    result = dailydigest("replay", "qwen", "2026-11-01", "--topics", str(ROOT / "topics.yaml"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no stored stories for qwen on 2026-11-01" in result.stderr
+
+
+def test_backfill_runs_each_day_once(tmp_path: Path) -> None:
+    args = (
+        "run",
+        "qwen",
+        "--from",
+        "2026-11-27",
+        "--to",
+        "2026-11-28",
+        "--topics",
+        str(ROOT / "topics.yaml"),
+    )
+    result = dailydigest(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    posts = sorted(p.name for p in (tmp_path / "site" / "_posts").iterdir())
+    assert posts == ["2026-11-27-qwen-daily.md", "2026-11-28-qwen-daily.md"]
+    assert result.stdout.count("committed") == 2

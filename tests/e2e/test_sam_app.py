@@ -64,6 +64,18 @@ def test_template_validates_with_lint(repo_root: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.skipif(shutil.which("cfn-lint") is None, reason="cfn-lint not on PATH")
+def test_template_passes_cfn_lint_with_the_serverless_rules(repo_root: Path) -> None:
+    result = subprocess.run(
+        [str(shutil.which("cfn-lint")), "--append-rules", "cfn_lint_serverless.rules", "--", "template.yaml"],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @needs_sam
 def test_built_layer_holds_the_package_and_its_dependencies(built: Path) -> None:
     layer = built / "CommonLayer" / "python"
@@ -77,6 +89,9 @@ def test_built_layer_holds_the_package_and_its_dependencies(built: Path) -> None
         "yaml",
         "PIL",
         "trafilatura",
+        "markdown",
+        "dailydigest/archive/templates",
+        "pylopdf_fonts_zh_tw",
     ):
         assert (layer / name).exists(), name
     for function in ("FetchFunction", "SummarizeFunction", "RenderFunction"):

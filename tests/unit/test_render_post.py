@@ -72,8 +72,7 @@ def test_reference_round_trips_byte_for_byte_except_listed_differences(reference
     assert expected.count(image_line) == 1
     expected = expected.replace(
         image_line,
-        "image:\n  path: /assets/img/posts/2025-12-24-qwen-infographic.png\n"
-        f'  alt: "{image_alt(digest)}"\n',
+        f'image:\n  path: /assets/img/posts/2025-12-24-qwen-infographic.png\n  alt: "{image_alt(digest)}"\n',
     )
     rendered = _render(digest)
     # Then nothing else differs, and a second pass changes nothing

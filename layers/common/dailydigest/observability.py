@@ -9,12 +9,13 @@ from typing import Any, TypeVar, cast
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
-SERVICE = "dailydigest"
 NAMESPACE = "DailyDigest"
 
-logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE)
-metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+# Powertools reads POWERTOOLS_SERVICE_NAME itself: each function names its own service in
+# template.yaml (e.g. dailydigest-render), the `service` key of its logs and dimension of its metrics.
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics(namespace=NAMESPACE)
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 

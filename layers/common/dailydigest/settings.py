@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from dailydigest.errors import ConfigError
 from dailydigest.models.topic import describe_validation_error
@@ -26,11 +35,44 @@ ENV_NAMES: dict[str, str] = {
     "OPENAI_BASE_URL": "openai_base_url",
     "OPENAI_API_KEY": "openai_api_key",
     "DIGEST_LLM_MODEL": "llm_model",
+    "DIGEST_LLM_FALLBACK_MODELS": "llm_fallback_models",
+    "DIGEST_LLM_TIMEOUT": "llm_timeout",
+    "DIGEST_LLM_MAX_RETRIES": "llm_max_retries",
+    "DIGEST_LLM_ON_FAILURE": "llm_on_failure",
+    "DIGEST_LLM_CONTEXT_TOKENS": "llm_context_tokens",
+    "DIGEST_LLM_MAX_OUTPUT_TOKENS": "llm_max_output_tokens",
+    "DIGEST_LLM_ARTICLE_TOKENS": "llm_article_tokens",
+    "DIGEST_LLM_PRICES": "llm_prices",
+    "DIGEST_LLM_JSON_MODE": "llm_json_mode",
+    "DIGEST_RUN_COST_CAP_USD": "run_cost_cap_usd",
     "DIGEST_ALLOW_HOSTS": "allow_hosts",
+    "DIGEST_MAX_FETCH_BYTES": "max_fetch_bytes",
+    "DIGEST_FETCH_CONCURRENCY": "fetch_concurrency",
+    "DIGEST_FETCH_PER_HOST": "fetch_per_host",
+    "DIGEST_FETCH_CONNECT_TIMEOUT": "fetch_connect_timeout",
+    "DIGEST_FETCH_READ_TIMEOUT": "fetch_read_timeout",
+    "DIGEST_FETCH_DEADLINE": "fetch_deadline",
+    "DIGEST_FETCH_MAX_REDIRECTS": "fetch_max_redirects",
+    "DIGEST_GOOGLE_NEWS_URL": "google_news_url",
+    "DIGEST_NEWS_API_KEY": "news_api_key",
+    "DIGEST_NEWS_API_KEY_SECRET": "news_api_key_secret",
+    "DIGEST_NEWS_API_URL": "news_api_url",
     "DIGEST_WEB_MIRROR": "web_mirror",
     "DIGEST_EVENT_BUS": "event_bus",
     "DIGEST_TEMPLATE": "template_file",
+    "GITHUB_TOKEN_SECRET": "github_token_secret",
+    "OPENAI_API_KEY_SECRET": "openai_api_key_secret",
+    "DIGEST_ARCHIVE_URL": "archive_url",
+    "DIGEST_GIT_AUTHOR_NAME": "git_author_name",
+    "DIGEST_GIT_AUTHOR_EMAIL": "git_author_email",
 }
+
+
+# USD per million (input, output) tokens, for the digest's cost figure and the per-run cost cap.
+# List prices change: set DIGEST_LLM_PRICES='{"model": [input, output]}' for the models you use.
+DEFAULT_LLM_PRICES: dict[str, tuple[float, float]] = {"gpt-4o-mini": (0.15, 0.60)}
+
+Price = tuple[Annotated[float, Field(ge=0)], Annotated[float, Field(ge=0)]]
 
 
 class Settings(BaseModel):
@@ -47,11 +89,86 @@ class Settings(BaseModel):
     openai_base_url: str | None = None
     openai_api_key: SecretStr | None = None
     llm_model: str = "gpt-4o-mini"
+    # The LLM summarizer (dailydigest.summarize): fallbacks, time and token budgets, prices, failure policy.
+    llm_fallback_models: tuple[Annotated[str, StringConstraints(min_length=1, max_length=100)], ...] = ()
+    llm_timeout: Annotated[float, Field(gt=0, le=900)] = 60.0
+    llm_max_retries: Annotated[int, Field(ge=0, le=10)] = 2
+    llm_on_failure: Literal["extractive", "fail"] = "extractive"
+    llm_context_tokens: Annotated[int, Field(ge=2_000, le=2_000_000)] = 16_000
+    llm_max_output_tokens: Annotated[int, Field(ge=256, le=100_000)] = 4_000
+    llm_article_tokens: Annotated[int, Field(ge=50, le=20_000)] = 600
+    llm_prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_LLM_PRICES))
+    llm_json_mode: Literal["auto", "json_schema", "json_object", "none"] = "auto"
+    run_cost_cap_usd: Annotated[float, Field(ge=0)] | None = 0.50
+
+    @field_validator("llm_fallback_models", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(item.strip() for item in value.split(",") if item.strip())
+        return value
+
+    @field_validator("llm_prices", mode="before")
+    @classmethod
+    def _json_prices(cls, value: object) -> object:
+        # From the environment: a JSON object merged over the defaults, e.g. {"qwen-plus": [0.4, 1.2]}.
+        if isinstance(value, str):
+            try:
+                parsed = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not a JSON object of model prices ({exc.msg})") from None
+            if not isinstance(parsed, dict):
+                raise ValueError('expected a JSON object such as {"model": [input_per_1M, output_per_1M]}')
+            return {**DEFAULT_LLM_PRICES, **parsed}
+        return value
+
+    @field_validator("run_cost_cap_usd", mode="before")
+    @classmethod
+    def _cap_off(cls, value: object) -> object:
+        # DIGEST_RUN_COST_CAP_USD=off (or none) disables the cap.
+        return None if isinstance(value, str) and value.strip().lower() in ("off", "none") else value
+
     allow_hosts: tuple[str, ...] = ()
     web_mirror: Path | None = None
     event_bus: str | None = None
     template_file: Path = Path("template.yaml")
+    # Secrets Manager secret names/ARNs (or ssm:/name) resolved at first use in Lambda.
+    github_token_secret: str | None = None
+    openai_api_key_secret: str | None = None
+    archive_url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
+    git_author_name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "dailydigest"
+    git_author_email: Annotated[str, StringConstraints(pattern=r"^[^@\s<>]+@[^@\s<>]+$")] = (
+        "dailydigest@users.noreply.github.com"
+    )
     max_fetch_bytes: Annotated[int, Field(ge=1024)] = 5_000_000
+    # The network fetcher (adapters/web_http.py): concurrency caps, timeouts in seconds, redirects.
+    fetch_concurrency: Annotated[int, Field(ge=1, le=256)] = 64
+    fetch_per_host: Annotated[int, Field(ge=1, le=32)] = 6
+    fetch_connect_timeout: Annotated[float, Field(gt=0, le=60)] = 5.0
+    fetch_read_timeout: Annotated[float, Field(gt=0, le=120)] = 15.0
+    fetch_deadline: Annotated[float, Field(gt=0, le=600)] = 30.0
+    fetch_max_redirects: Annotated[int, Field(ge=0, le=10)] = 5
+    # News sources besides the topic's feeds: Google News search (DIGEST_GOOGLE_NEWS_URL=off turns
+    # it off) and, with a key, NewsAPI.org (the key directly, or a Secrets Manager / ssm: reference).
+    google_news_url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = (
+        "https://news.google.com"
+    )
+    news_api_key: SecretStr | None = None
+    news_api_key_secret: str | None = None
+    news_api_url: Annotated[str, StringConstraints(pattern=r"^https?://")] = "https://newsapi.org"
+
+    @field_validator("google_news_url", mode="before")
+    @classmethod
+    def _google_news_off(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip().lower() in ("off", "none") else value
+
+    @field_validator("allow_hosts")
+    @classmethod
+    def _host_port_entries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from dailydigest.adapters.net_guard import AllowList
+
+        AllowList.parse(value)  # ValueError names the first entry that is not host:port
+        return value
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -73,9 +190,16 @@ class Settings(BaseModel):
         return self.store.startswith("s3://")
 
     @property
+    def publishes_to_site(self) -> bool:
+        """False when DIGEST_SITE=none: posts stay in the store (Lambda without a blog repo)."""
+        return str(self.site).lower() != "none"
+
+    @property
     def uses_github(self) -> bool:
         return self.github_repo is not None
 
     @property
     def uses_llm(self) -> bool:
-        return self.openai_base_url is not None or self.openai_api_key is not None
+        return any(
+            v is not None for v in (self.openai_base_url, self.openai_api_key, self.openai_api_key_secret)
+        )

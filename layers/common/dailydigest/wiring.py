@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from dailydigest.errors import ConfigError
 from dailydigest.models.digest import Digest
-from dailydigest.models.topic import TopicsFile, load_topics
+from dailydigest.models.topic import TopicsFile, load_topics, parse_topics
 from dailydigest.ports import ArticleSource, Bus, Publisher, Store, Summarizer, WebClient
 from dailydigest.settings import Settings
 
@@ -35,6 +36,12 @@ class Services:
 
     @cached_property
     def topics(self) -> TopicsFile:
+        source = str(self.settings.topics_file)
+        if source.startswith("ssm:"):
+            # In Lambda the topics YAML lives in an SSM parameter (template: TopicsParameterName).
+            from dailydigest.secrets import load_text_parameter
+
+            return parse_topics(load_text_parameter(source[4:]), origin=source)
         return load_topics(locate(self.settings.topics_file, "topics file"))
 
     @cached_property
@@ -63,44 +70,139 @@ class Services:
 
     @cached_property
     def web(self) -> WebClient:
-        if self.settings.web_mirror is not None:
+        if "web" in self.overrides:
+            return self.overrides["web"]  # type: ignore[return-value]
+        settings = self.settings
+        if settings.web_mirror is not None:
             from dailydigest.adapters.web_mirror import MirrorWebClient
 
-            return MirrorWebClient(locate(self.settings.web_mirror, "web mirror"))
-        raise ConfigError("no web client configured: set DIGEST_WEB_MIRROR to an offline mirror directory")
+            return MirrorWebClient(locate(settings.web_mirror, "web mirror"))
+        # The network, behind the SSRF guard: public addresses only, plus DIGEST_ALLOW_HOSTS.
+        from dailydigest.adapters.web_http import FetchLimits, HttpWebClient
+
+        limits = FetchLimits(
+            concurrency=settings.fetch_concurrency,
+            per_host=settings.fetch_per_host,
+            connect_timeout=settings.fetch_connect_timeout,
+            read_timeout=settings.fetch_read_timeout,
+            deadline=settings.fetch_deadline,
+            max_bytes=settings.max_fetch_bytes,
+            max_redirects=settings.fetch_max_redirects,
+        )
+        return HttpWebClient(settings.allow_hosts, limits)
 
     @cached_property
     def sources(self) -> list[ArticleSource]:
+        """The topic's feeds; on the network also Google News and, with a key, NewsAPI.org.
+
+        With DIGEST_WEB_MIRROR everything stays offline: only the feeds, served from the mirror.
+        """
+        if "sources" in self.overrides:
+            return self.overrides["sources"]  # type: ignore[return-value]
         from dailydigest.adapters.feed_source import FeedSource
 
-        return [FeedSource(self.web, max_page_bytes=self.settings.max_fetch_bytes)]
+        settings = self.settings
+        feeds = FeedSource(self.web, max_page_bytes=settings.max_fetch_bytes)
+        if settings.web_mirror is not None:
+            return [feeds]
+        sources: list[ArticleSource] = []
+        if settings.google_news_url is not None:
+            from dailydigest.adapters.google_news import GoogleNewsSource
+
+            sources.append(GoogleNewsSource(self.web, settings.google_news_url, settings.max_fetch_bytes))
+        sources.append(feeds)
+        from dailydigest.secrets import resolve_secret
+
+        key = resolve_secret(settings.news_api_key, settings.news_api_key_secret, "news API key")
+        if key:
+            from dailydigest.adapters.news_api import NewsApiSource
+
+            sources.append(NewsApiSource(self.web, key, settings.news_api_url, settings.max_fetch_bytes))
+        return sources
 
     @cached_property
     def summarizer(self) -> Summarizer:
-        if self.settings.uses_llm:
-            raise ConfigError("the LLM summarizer is not available yet; unset OPENAI_BASE_URL/OPENAI_API_KEY")
+        if "summarizer" in self.overrides:
+            return self.overrides["summarizer"]  # type: ignore[return-value]
         from dailydigest.adapters.summarizer_extractive import ExtractiveSummarizer
 
+        settings = self.settings
+        if settings.uses_llm:
+            # The LLM writes the digest; the extractive summarizer stands in when it cannot
+            # (DIGEST_LLM_ON_FAILURE=extractive), and the store caches paid-for answers.
+            from dailydigest.secrets import resolve_secret
+            from dailydigest.summarize.llm import LlmSummarizer
+
+            key = resolve_secret(settings.openai_api_key, settings.openai_api_key_secret, "OpenAI API key")
+            return LlmSummarizer.from_settings(
+                settings, api_key=key, cache=self.store, fallback=ExtractiveSummarizer()
+            )
         return ExtractiveSummarizer()
 
     @cached_property
     def publisher(self) -> Publisher:
         if "publisher" in self.overrides:
             return self.overrides["publisher"]  # type: ignore[return-value]
-        if self.settings.uses_github:
-            raise ConfigError("the GitHub publisher is not available yet; unset DIGEST_GITHUB_REPO")
+        settings = self.settings
+        if settings.uses_github and settings.github_repo is not None:
+            from dailydigest.adapters.publisher_github import GitHubPublisher
+            from dailydigest.secrets import resolve_secret
+
+            token = resolve_secret(settings.github_token, settings.github_token_secret, "GitHub token")
+            if token is None:
+                raise ConfigError("DIGEST_GITHUB_REPO is set but no GITHUB_TOKEN (or GITHUB_TOKEN_SECRET) is")
+            return GitHubPublisher(
+                settings.github_repo,
+                token,
+                api_url=settings.github_api_url,
+                author_name=settings.git_author_name,
+                author_email=settings.git_author_email,
+            )
+        if not settings.publishes_to_site:
+            from dailydigest.adapters.publisher_store import StoreOnlyPublisher
+
+            return StoreOnlyPublisher()
         from dailydigest.adapters.publisher_git import LocalGitPublisher
 
-        return LocalGitPublisher(Path(self.settings.site))
+        return LocalGitPublisher(Path(settings.site))
 
     def describe(self) -> dict[str, str]:
         """Which adapter serves each port, for the run's report."""
         return {
             "store": self.store.describe(),
             "bus": self.bus.describe(),
+            "web": self.web.describe(),
             "summarizer": self.summarizer.name,
             "publisher": self.publisher.describe(),
         }
+
+
+def archiver(store: Store, archive_url: str | None) -> Callable[[Digest, str, bytes, str], str]:
+    """The render stage's archive step: update the store's archive/ and name the post's page."""
+
+    def update(digest: Digest, post_text: str, image_png: bytes, post_url: str) -> str:
+        from dailydigest.archive import ArchiveEntry, update_archive
+        from dailydigest.render.alt_text import image_alt
+        from dailydigest.render.locale import strings_for
+
+        strings = strings_for(digest.locale)
+        entry = ArchiveEntry(
+            topic=digest.topic,
+            display_name=digest.display_name,
+            date=digest.date,
+            title=strings.title_for(digest.display_name, digest.date.isoformat()),
+            tagline=strings.tagline_for(digest.display_name, len(digest.sources)),
+            locale=digest.locale,
+            ai_summary=digest.ai_summary,
+            source_count=len(digest.sources),
+            post_url=post_url if post_url.startswith(("https://", "http://")) else "",
+            image_alt=image_alt(digest),
+        )
+        update_archive(store, entry, post_text, image_png)
+        page = f"posts/{digest.topic}/{digest.date.isoformat()}.html"
+        return f"{archive_url.rstrip('/')}/{page}" if archive_url else f"archive/{page}"
+
+    return update
 
 
 def render(digest: Digest) -> tuple[str, bytes]:

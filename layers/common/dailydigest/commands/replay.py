@@ -1,0 +1,58 @@
+"""`dailydigest replay`: summarize and render a past day again from its stored stories."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from dailydigest.commands.local import BadInput, load_settings, local_pipeline
+from dailydigest.commands.run import report_deliveries
+from dailydigest.domain.replay import replay_stage
+from dailydigest.domain.runs import new_run_id
+from dailydigest.models.requests import FetchRequest
+from dailydigest.models.topic import describe_validation_error
+from dailydigest.runrecords import stage_record
+
+
+def add_parser(commands: Any) -> None:
+    replay = commands.add_parser(
+        "replay",
+        help="write a past day's digest again from its stored stories (new prompt or model)",
+        description="Re-summarize TOPIC's DATE from the stories stored by its fetch, then re-render. "
+        "The post is published again only when the digest changed.",
+    )
+    replay.add_argument("topic", metavar="TOPIC")
+    replay.add_argument("date", metavar="DATE", help="YYYY-MM-DD")
+    replay.add_argument(
+        "--topics", metavar="FILE", help="topics file (default: $DIGEST_TOPICS or topics.yaml)"
+    )
+    replay.set_defaults(handler=command)
+
+
+def command(args: argparse.Namespace) -> int:
+    try:
+        request = FetchRequest.model_validate({"topic": args.topic, "date": args.date})
+    except ValidationError as exc:
+        raise BadInput(describe_validation_error(exc)) from None
+    assert request.date is not None  # noqa: S101 - required by this command's arguments
+    settings = load_settings(Path(args.topics) if args.topics else None)
+    run_id = new_run_id()
+    with local_pipeline(settings) as pipeline:
+        deps = pipeline.services
+        payload = request.model_dump(mode="json")
+        with stage_record(deps.store, "replay", run_id, request.topic, request.date, payload) as record:
+            outcome = replay_stage(
+                request.topic, request.date, run_id, deps.store, deps.summarizer, pipeline.bus
+            )
+            record.outcome = "changed" if outcome.changed else "unchanged"
+            record.outputs = {"digest": outcome.digest_key}
+        deliveries = pipeline.drain()
+    print(f"replay {run_id}: {request.topic} {request.date}")
+    if not outcome.changed:
+        print("  digest unchanged: nothing republished")
+        return 0
+    report_deliveries(deliveries)
+    return 0

@@ -1,0 +1,60 @@
+"""`dailydigest runs`: the run records in the store, newest first, as a table."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from dailydigest.commands.local import load_settings
+from dailydigest.runrecords import RunSummary, list_runs
+
+
+def add_parser(commands: Any) -> None:
+    runs = commands.add_parser(
+        "runs",
+        help="list run records (stages, outcome, model, tokens, cost, commit)",
+        description="List the run records kept in the store, newest first.",
+    )
+    runs.add_argument("topic", metavar="TOPIC", nargs="?", help="only this topic")
+    runs.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
+    runs.set_defaults(handler=command)
+
+
+COLUMNS = ("run", "topic", "date", "stages", "outcome", "ms", "generator/model", "tokens", "cost $", "commit")
+
+
+def command(args: argparse.Namespace) -> int:
+    from dailydigest.wiring import Services
+
+    services = Services(load_settings())
+    summaries = list_runs(services.store, args.topic)[: max(args.limit, 1)]
+    if not summaries:
+        print("no runs recorded" + (f" for {args.topic}" if args.topic else ""))
+        return 0
+    rows = [COLUMNS, *(_row(summary) for summary in summaries)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def _row(summary: RunSummary) -> tuple[str, ...]:
+    facts = summary.stages["summarize"].details if "summarize" in summary.stages else {}
+    usage = facts.get("usage") or {}
+    tokens = f"{usage.get('prompt_tokens', 0)}+{usage.get('completion_tokens', 0)}" if usage else "-"
+    cost = f"{usage.get('cost_usd', 0):.4f}" if usage else "-"
+    model = "/".join(x for x in (facts.get("generator", ""), facts.get("model", "")) if x) or "-"
+    render = summary.stages.get("render")
+    commit = str((render.details.get("commit_sha") if render else None) or "-")[:12]
+    return (
+        summary.run_id,
+        summary.topic,
+        summary.date.isoformat(),
+        ",".join(summary.stages),
+        summary.outcome,
+        str(summary.duration_ms),
+        model,
+        tokens,
+        cost,
+        commit,
+    )

@@ -1,0 +1,41 @@
+"""`dailydigest serve`: browse the local archive on 127.0.0.1."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from dailydigest.commands.local import BadInput, load_settings
+
+
+def add_parser(commands: Any) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="serve the local store's archive for browsing (loopback only)",
+        description="Serve the archive/ pages of the local directory store over HTTP on 127.0.0.1.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.set_defaults(handler=command)
+
+
+def command(args: argparse.Namespace) -> int:
+    from dailydigest.archive.serve import build_server
+
+    settings = load_settings()
+    if settings.uses_s3:
+        raise BadInput("serve reads a local store; the S3 archive is served by the stack's CloudFront")
+    server = build_server(Path(settings.store), args.host, args.port)
+    host, port = str(server.server_address[0]), int(server.server_address[1])
+    print(
+        f"serving {Path(settings.store).resolve() / 'archive'} at http://{host}:{port}/ (Ctrl-C to stop)",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0

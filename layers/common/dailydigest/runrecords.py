@@ -1,0 +1,137 @@
+"""Run records: one JSON document per (run, stage) in the store, listed by `dailydigest runs`.
+
+A record says what went in (input hash), what came out (keys, commit), what it cost and how long
+it took, so any past post can be traced to the exact run, prompt and model that produced it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from dailydigest.errors import DigestError
+from dailydigest.ports import Store
+
+Stage = Literal["fetch", "summarize", "render", "replay"]
+
+
+class StageRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[1] = 1
+    run_id: str
+    stage: Stage
+    topic: str
+    date: dt.date
+    started: dt.datetime
+    duration_ms: int = 0
+    outcome: str = "running"
+    error: str = ""
+    input_hash: str = ""
+    outputs: dict[str, str] = Field(default_factory=dict)
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+def record_key(topic: str, day: dt.date, run_id: str, stage: str) -> str:
+    return f"runs/{topic}/{day.isoformat()}/{run_id}/{stage}.json"
+
+
+def input_hash(payload: Any) -> str:
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@contextmanager
+def stage_record(
+    store: Store, stage: Stage, run_id: str, topic: str, day: dt.date, payload: Any
+) -> Iterator[StageRecord]:
+    """Yield a record for the handler to fill; written when the stage ends, failed or not."""
+    record = StageRecord(
+        run_id=run_id,
+        stage=stage,
+        topic=topic,
+        date=day,
+        started=dt.datetime.now(dt.UTC),
+        input_hash=input_hash(payload),
+    )
+    clock = time.perf_counter()
+    try:
+        yield record
+        if record.outcome == "running":
+            record.outcome = "ok"
+    except Exception as exc:
+        record.outcome = "failed"
+        record.error = str(exc)[:500] if isinstance(exc, DigestError) else type(exc).__name__
+        raise
+    finally:
+        record.duration_ms = round((time.perf_counter() - clock) * 1000)
+        # Create-if-absent: a duplicate delivery of the same run keeps the first record.
+        store.create(
+            record_key(topic, day, run_id, stage),
+            record.model_dump_json(indent=1).encode(),
+            "application/json",
+        )
+
+
+def digest_facts(store: Store, digest_key: str) -> dict[str, Any]:
+    """What a run record keeps about a digest: who wrote it, with which prompt, at what cost."""
+    from dailydigest.models.digest import Digest
+
+    digest = Digest.model_validate_json(store.get(digest_key))
+    facts = digest.model_dump(
+        mode="json", include={"generator", "model", "prompt_version", "grounding", "usage"}
+    )
+    facts["sources"] = len(digest.sources)
+    return facts
+
+
+class RunSummary(BaseModel):
+    """All stage records of one run, for the `runs` table."""
+
+    run_id: str
+    topic: str
+    date: dt.date
+    stages: dict[str, StageRecord]
+
+    @property
+    def outcome(self) -> str:
+        failed = [r for r in self.stages.values() if r.outcome == "failed"]
+        if failed:
+            return f"failed in {failed[0].stage}"
+        last = self.stages.get("render") or self.stages.get("replay")
+        return last.outcome if last else next(reversed(self.stages.values())).outcome
+
+    @property
+    def duration_ms(self) -> int:
+        return sum(r.duration_ms for r in self.stages.values())
+
+
+def list_runs(store: Store, topic: str | None = None) -> list[RunSummary]:
+    prefix = f"runs/{topic}/" if topic else "runs/"
+    grouped: dict[str, list[StageRecord]] = {}
+    for key in store.list(prefix):
+        try:
+            record = StageRecord.model_validate_json(store.get(key))
+        except ValidationError:
+            continue  # a record from a newer schema or a damaged file is left out, not fatal
+        grouped.setdefault(record.run_id, []).append(record)
+    order = {"fetch": 0, "summarize": 1, "render": 2, "replay": 3}
+    summaries = []
+    for run_id, records in grouped.items():
+        records.sort(key=lambda r: order[r.stage])
+        summaries.append(
+            RunSummary(
+                run_id=run_id,
+                topic=records[0].topic,
+                date=records[0].date,
+                stages={r.stage: r for r in records},
+            )
+        )
+    return sorted(summaries, key=lambda s: (s.stages[next(iter(s.stages))].started, s.run_id), reverse=True)

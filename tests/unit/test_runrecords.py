@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dailydigest.errors import DigestError
+from dailydigest.runrecords import digest_facts, input_hash, list_runs, record_key, stage_record
+from tests.factories import make_digest
+from tests.fakes import MemoryStore
+
+DAY = dt.date(2026, 11, 28)
+
+
+def test_a_stage_writes_one_record_with_outputs_and_duration() -> None:
+    store = MemoryStore()
+    with stage_record(store, "render", "run-000001", "qwen", DAY, {"a": 1}) as record:
+        record.outputs = {"post": "data/qwen/2026-11-28/post.md"}
+    saved = list_runs(store)[0].stages["render"]
+    assert saved.outcome == "ok" and saved.outputs["post"].endswith("post.md")
+    assert saved.input_hash == input_hash({"a": 1}) and saved.duration_ms >= 0
+    assert store.list("runs/") == [record_key("qwen", DAY, "run-000001", "render")]
+
+
+def test_a_failing_stage_is_recorded_and_the_error_still_raised() -> None:
+    store = MemoryStore()
+    with (
+        pytest.raises(DigestError, match="boom"),
+        stage_record(store, "fetch", "run-000002", "qwen", DAY, {}),
+    ):
+        raise DigestError("boom")
+    summary = list_runs(store)[0]
+    assert summary.outcome == "failed in fetch" and summary.stages["fetch"].error == "boom"
+
+
+def test_unexpected_errors_record_only_their_type() -> None:
+    # Messages of unexpected exceptions can carry anything; the record keeps the type.
+    store = MemoryStore()
+    with pytest.raises(KeyError), stage_record(store, "fetch", "run-000003", "qwen", DAY, {}):
+        raise KeyError("secret-ish detail")
+    assert list_runs(store)[0].stages["fetch"].error == "KeyError"
+
+
+def test_runs_are_grouped_filtered_and_newest_first() -> None:
+    store = MemoryStore()
+    for run_id, topic in (("run-000010", "qwen"), ("run-000011", "llama"), ("run-000012", "qwen")):
+        for stage in ("fetch", "summarize", "render"):
+            with stage_record(store, stage, run_id, topic, DAY, {}):  # type: ignore[arg-type]
+                pass
+    assert [s.run_id for s in list_runs(store, "qwen")] == ["run-000012", "run-000010"]
+    assert list(list_runs(store)[0].stages) == ["fetch", "summarize", "render"]
+    store.put("runs/qwen/2026-11-28/run-000099/fetch.json", b"{not json", "application/json")
+    assert len(list_runs(store)) == 3  # a damaged record is skipped, not fatal
+
+
+def test_duplicate_delivery_keeps_the_first_record() -> None:
+    store = MemoryStore()
+    for outcome in ("first", "second"):
+        with stage_record(store, "render", "run-000020", "qwen", DAY, {}) as record:
+            record.outcome = outcome
+    assert list_runs(store)[0].stages["render"].outcome == "first"
+
+
+def test_digest_facts() -> None:
+    store = MemoryStore()
+    digest = make_digest()
+    store.put("d.json", digest.model_dump_json().encode(), "application/json")
+    facts = digest_facts(store, "d.json")
+    assert facts["generator"] == digest.generator and facts["sources"] == len(digest.sources)
