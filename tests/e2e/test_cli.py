@@ -183,3 +183,31 @@ def test_backfill_runs_each_day_once(tmp_path: Path) -> None:
     posts = sorted(p.name for p in (tmp_path / "site" / "_posts").iterdir())
     assert posts == ["2026-11-27-qwen-daily.md", "2026-11-28-qwen-daily.md"]
     assert result.stdout.count("committed") == 2
+
+
+def test_serve_shows_the_local_archive_on_loopback(
+    first_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    import re
+    import urllib.request
+
+    workdir, _ = first_run
+    executable = str(Path(sys.executable).parent / "dailydigest")
+    server = subprocess.Popen(
+        [executable, "serve", "--port", "0"],
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        banner = server.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", banner)
+        assert match, banner
+        with urllib.request.urlopen(f"http://127.0.0.1:{match.group(1)}/index.html", timeout=10) as response:
+            page = response.read().decode()
+        assert "QWEN" in page and "posts/qwen/2026-11-28.html" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -21,21 +21,10 @@ def add_parser(commands: Any) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
-    from dailydigest.archive.serve import build_server
+    from dailydigest.archive.serve import serve
 
     settings = load_settings()
     if settings.uses_s3:
         raise BadInput("serve reads a local store; the S3 archive is served by the stack's CloudFront")
-    server = build_server(Path(settings.store), args.host, args.port)
-    host, port = str(server.server_address[0]), int(server.server_address[1])
-    print(
-        f"serving {Path(settings.store).resolve() / 'archive'} at http://{host}:{port}/ (Ctrl-C to stop)",
-        flush=True,
-    )
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve(Path(settings.store).resolve(), args.host, args.port)
     return 0
