@@ -260,12 +260,22 @@ class _Picker:
                     rounds.append([])
                 rounds[depth].append(source_id)
         chosen: list[_Sentence] = []
-        for source in (sid for round_ in rounds for sid in round_):
-            if len(chosen) == limit:
-                break
-            unused = [s for s in by_source.get(source, []) if s.order not in self.used]
-            if unused:
-                chosen.extend(self.take(self.ranked(unused)[:1]))
+        order = [sid for round_ in rounds for sid in round_]
+        # Articles in the digest's language first; a foreign-language quote only fills what is left.
+        for native_pass in (True, False):
+            for source in order:
+                if len(chosen) == limit:
+                    break
+                if any(s.source_id == source for s in chosen):
+                    continue  # one key point per article
+                unused = [
+                    s
+                    for s in by_source.get(source, [])
+                    if s.order not in self.used and s.native == native_pass
+                ]
+                if unused:
+                    chosen.extend(self.take(self.ranked(unused)[:1]))
+        chosen.sort(key=lambda s: order.index(s.source_id))
         if not chosen:
             chosen = self.take(self.ranked(self.all)[:1])
         return sorted(chosen, key=lambda s: s.order)
