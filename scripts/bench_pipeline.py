@@ -1,12 +1,11 @@
-"""Benchmarks for the local pipeline: end-to-end wall time, handler import times, built sizes.
+"""Benchmarks for the local pipeline: end-to-end wall time and handler import times (source tree).
 
-Run with `make bench`. Prints a table; nothing here is asserted, figures go in reports.
+Run with `make bench` (bench_coldstart.py measures the built artifacts). Nothing here is asserted.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -59,29 +58,6 @@ def bench_imports() -> None:
         print(f"import {function:<10} handler     median {statistics.median(runs) * 1000:6.0f} ms")
 
 
-def bench_build() -> None:
-    sam = shutil.which("sam")
-    if sam is None:
-        print("sam not on PATH: skipping build sizes")
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        build = Path(tmp) / "build"
-        start = time.perf_counter()
-        subprocess.run(
-            [sam, "build", "--build-dir", str(build)],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            env={**os.environ, "SAM_CLI_TELEMETRY": "0"},
-        )
-        print(f"sam build                     {time.perf_counter() - start:6.1f} s")
-        for part in sorted(build.iterdir()):
-            if part.is_dir():
-                size = sum(f.stat().st_size for f in part.rglob("*") if f.is_file())
-                print(f"built {part.name:<22}  {size / 1_048_576:8.1f} MiB unzipped")
-
-
 if __name__ == "__main__":
     bench_demo()
     bench_imports()
-    bench_build()
