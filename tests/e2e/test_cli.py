@@ -211,3 +211,9 @@ def test_serve_shows_the_local_archive_on_loopback(
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_deploy_params_map_the_topics_file_to_schedule_slots(tmp_path: Path) -> None:
+    result = dailydigest("deploy-params", "--topics", str(ROOT / "topics.yaml"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("--parameter-overrides Topic1=qwen Topic1TimeZone=Asia/Taipei Topic2=")

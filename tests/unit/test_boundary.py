@@ -74,3 +74,18 @@ def test_bad_pipeline_events(repo_root: Path, path: str, value: Any, fragment: s
     target[leaf] = value
     with pytest.raises(BadEventError, match=fragment):
         parse_pipeline_event(event, ArticlesFetchedEvent, ArticlesFetched)
+
+
+SAMPLES = sorted(p.name for p in (Path(__file__).parents[2] / "events").glob("*.json"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_every_file_in_events_is_a_valid_entry_point_event(repo_root: Path, sample: str) -> None:
+    # events/ serves `sam local invoke -e` as well as the tests: each file must parse as what it feeds.
+    event = _sample(repo_root, sample)
+    if "detail-type" not in event:
+        parse_request(event, FetchRequest)
+    elif event["detail-type"] == "ArticlesFetched":
+        parse_pipeline_event(event, ArticlesFetchedEvent, ArticlesFetched)
+    else:
+        parse_pipeline_event(event, DigestWrittenEvent, DigestWritten)
