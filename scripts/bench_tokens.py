@@ -7,6 +7,11 @@ script. Nothing is sent anywhere: the summarizer builds its real prompts and the
 between one call and map-reduce; tokens are the summarizer's own estimates (CJK one per character,
 other text four characters a token). Map-reduce reduce prompts are measured with four notes per story.
 
+Completion tokens are given twice: the cap the requests carry (the worst case the cost cap reckons
+with), and a typical answer: JSON of the shape and lengths the prompts ask for (mid-range paragraph
+lengths, the highest highlight count; four 40-character notes per story for a map call). Costs use
+the typical answer, for the naive prompt as for ours.
+
     .venv/bin/python scripts/bench_tokens.py [--context 16000] [--output 4000] [--article 600]
 """
 
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
 from collections.abc import Sequence
 
@@ -26,7 +32,7 @@ from dailydigest.summarize.budget import (
     notes_output_tokens,
     price_for,
 )
-from dailydigest.summarize.llm import LlmOptions, LlmSummarizer
+from dailydigest.summarize.llm import MAX_HIGHLIGHTS, LlmOptions, LlmSummarizer
 from dailydigest.summarize.material import build_material
 from dailydigest.summarize.schema import CitedPoint
 
@@ -102,6 +108,37 @@ def naive_tokens(stories: Sequence[Story]) -> int:
     return estimate_tokens(joined)
 
 
+def _zh(characters: int) -> str:
+    return "字" * characters
+
+
+def typical_answer(stories: int) -> int:
+    """Tokens of a zh-TW digest answer at the lengths the prompt asks for (middle of each range)."""
+    answer = {
+        "trend_overview": _zh(160),
+        "highlights": [
+            {"story": n, "headline": _zh(20), "body": _zh(140), "source_ids": [n]}
+            for n in range(1, min(MAX_HIGHLIGHTS, stories) + 1)
+        ],
+        "analysis": {"significance": _zh(140), "comparison": _zh(140), "market_impact": _zh(140)},
+        "key_points": [{"text": _zh(35), "source_ids": [n]} for n in range(1, 7)],
+        "implications": {"developers": [_zh(45)] * 3, "users": [_zh(45)] * 2},
+        "tags": [_zh(6)] * 4,
+        "ai_summary": _zh(90),
+    }
+    return estimate_tokens(json.dumps(answer, ensure_ascii=False))
+
+
+def typical_notes(stories: int) -> int:
+    """Tokens of a map call's answer: four 40-character notes per story."""
+    notes = {
+        "stories": [
+            {"story": n, "facts": [{"text": _zh(40), "source_ids": [n]}] * 4} for n in range(1, stories + 1)
+        ]
+    }
+    return estimate_tokens(json.dumps(notes, ensure_ascii=False))
+
+
 def measure(summarizer: LlmSummarizer, stories: list[Story]) -> dict[str, object]:
     material = build_material(stories)
     plan = summarizer.plan(TOPIC, DAY, material)
@@ -110,6 +147,7 @@ def measure(summarizer: LlmSummarizer, stories: list[Story]) -> dict[str, object
         trimmed = material.trimmed(range(len(material.stories)), plan.article_tokens)
         prompt = estimate_messages(summarizer.digest_messages(TOPIC, DAY, material, trimmed))
         completion_cap, calls = cap, 1
+        completion = typical_answer(len(stories))
     else:
         notes = {
             story.number: [
@@ -125,12 +163,14 @@ def measure(summarizer: LlmSummarizer, stories: list[Story]) -> dict[str, object
         prompt = plan.prompt_tokens + reduce
         completion_cap = cap + sum(notes_output_tokens(len(batch), cap) for batch in plan.batches)
         calls = len(plan.batches) + 1
+        completion = typical_answer(len(stories)) + sum(typical_notes(len(batch)) for batch in plan.batches)
     return {
         "mode": plan.mode,
         "calls": calls,
         "article_tokens": plan.article_tokens if plan.mode == "single" else min(plan.batch_article_tokens),
         "prompt": prompt,
         "completion_cap": completion_cap,
+        "completion": completion,
     }
 
 
@@ -149,11 +189,11 @@ def main() -> None:
         raise SystemExit(f"no price for {MODEL}")
     print(
         f"context {args.context}, output cap {args.output}, article budget {args.article} tokens; "
-        f"cost at {MODEL} list prices (${price[0]}/${price[1]} per 1M in/out), output at its cap"
+        f"cost at {MODEL} list prices (${price[0]}/${price[1]} per 1M in/out), typical answers"
     )
     header = (
         f"{'articles':>8} {'stories':>7} {'naive prompt':>12} {'mode':>10} {'calls':>5} {'per-art':>7} "
-        f"{'prompt':>7} {'saved':>6} {'compl.cap':>9} {'naive $':>8} {'ours $':>8}"
+        f"{'prompt':>7} {'saved':>6} {'compl.':>6} {'compl.cap':>9} {'naive $':>8} {'ours $':>8}"
     )
     overhead = estimate_messages(summarizer.digest_messages(TOPIC, DAY, build_material(fixture(1)), []))
     print(f"fixed prompt (system, instructions, answer shape): {overhead} tokens")
@@ -164,12 +204,13 @@ def main() -> None:
         naive = naive_tokens(stories) + overhead
         ours = measure(summarizer, stories)
         prompt = int(str(ours["prompt"]))
-        completion = int(str(ours["completion_cap"]))
-        naive_cost = (naive * price[0] + args.output * price[1]) / 1e6
+        completion = int(str(ours["completion"]))
+        cap = int(str(ours["completion_cap"]))
+        naive_cost = (naive * price[0] + typical_answer(len(stories)) * price[1]) / 1e6
         our_cost = (prompt * price[0] + completion * price[1]) / 1e6
         print(
             f"{size:>8} {len(stories):>7} {naive:>12} {ours['mode']!s:>10} {ours['calls']!s:>5} "
-            f"{ours['article_tokens']!s:>7} {prompt:>7} {1 - prompt / naive:>6.0%} {completion:>9} "
+            f"{ours['article_tokens']!s:>7} {prompt:>7} {1 - prompt / naive:>6.0%} {completion:>6} {cap:>9} "
             f"{naive_cost:>8.5f} {our_cost:>8.5f}"
         )
 

@@ -2,12 +2,15 @@
 
 Headless Chromium loads pages from `build_server` on 127.0.0.1 (loopback only). Each payload would
 leave a visible trace if it ran or became markup: a changed document.title, an element with
-id="pwned", a data-pwned attribute, or a <script> element in the DOM.
+id="pwned", a data-pwned attribute, or a <script> element in the DOM. A canary page proves scripts
+do run in this harness, so "the title did not change" means something. The phone checks measure the
+laid-out archive pages from a test-only harness page (the archive itself runs no script).
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 import struct
 import subprocess
@@ -41,7 +44,31 @@ BODY_PAYLOAD = (
     "<img id=pwned src=x onerror=\"document.body.setAttribute('data-pwned','1')\">\n\n"
     "- [點我](javascript:document.title='PWNED')\n"
     "- <svg onload=\"document.title='PWNED'\"></svg> {{ 7*7 }} ]]>\n"
+    "\n" + "https://example.com/" + "a" * 240 + "\n"  # one unbreakable run, wider than any phone
 )
+CANARY = "<!DOCTYPE html><title>before</title><script>document.title = 'RAN'</script>"
+PHONE = (390, 844)  # CSS pixels of a common phone screen
+# Loads an archive page in a phone-sized frame and records how it laid out.
+PHONE_PROBE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<style>body{margin:0}iframe{border:0;width:PHONE_WIDTHpx;height:PHONE_HEIGHTpx}</style></head><body>
+<iframe id="page"></iframe>
+<script>
+var frame = document.getElementById("page");
+frame.addEventListener("load", function () {
+  var doc = frame.contentDocument, root = doc.documentElement, limit = root.clientWidth + 0.5;
+  var wide = [];
+  doc.querySelectorAll("body *").forEach(function (el) {
+    if (el.getBoundingClientRect().right > limit) { wide.push(el.tagName); }
+  });
+  var img = doc.querySelector("figure img");
+  document.body.setAttribute("data-layout", JSON.stringify({
+    width: root.clientWidth, scroll: root.scrollWidth, wide: wide,
+    font: parseFloat(getComputedStyle(doc.body).fontSize),
+    image: img ? img.getBoundingClientRect().width : null
+  }));
+});
+frame.src = location.hash.slice(1);
+</script></body></html>""".replace("PHONE_WIDTH", str(PHONE[0])).replace("PHONE_HEIGHT", str(PHONE[1]))
 PWNED_ELEMENT = re.compile(r"<[a-z]+[^>]*\bid=\"?'?pwned", re.IGNORECASE)
 
 
@@ -62,6 +89,9 @@ def archive_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         image_alt=f"資訊圖 {IMG_PAYLOAD}",
     )
     update_archive(store, entry, render_post(digest) + "\n" + BODY_PAYLOAD, render_image(digest))
+    # Test-only pages beside the archive (same origin): a script that must run, and the phone probe.
+    (root / "archive" / "_canary.html").write_text(CANARY, encoding="utf-8")
+    (root / "archive" / "_phone.html").write_text(PHONE_PROBE, encoding="utf-8")
     server = build_server(root, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
@@ -129,3 +159,40 @@ def test_post_page_on_a_phone_screen(archive_url: str, tmp_path: Path) -> None:
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (390, 844)
+
+
+def test_the_harness_runs_scripts_so_the_checks_above_mean_something(
+    archive_url: str, tmp_path: Path
+) -> None:
+    # Given a page whose own script changes its title, When Chromium loads it as above
+    result = chromium(tmp_path, "--virtual-time-budget=2000", "--dump-dom", archive_url + "_canary.html")
+    # Then the script ran: a payload that ran in an archive page would have shown the same way
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert _title(result.stdout) == "RAN"
+
+
+@pytest.mark.parametrize(
+    ("page", "has_image"),
+    [("index.html", False), ("topics/qwen/index.html", False), ("posts/qwen/2026-03-12.html", True)],
+)
+def test_pages_fit_a_phone_screen(archive_url: str, tmp_path: Path, page: str, has_image: bool) -> None:
+    # When a page is laid out at phone width
+    result = chromium(
+        tmp_path,
+        f"--window-size={PHONE[0]},{PHONE[1]}",
+        "--virtual-time-budget=3000",
+        "--dump-dom",
+        f"{archive_url}_phone.html#{page}",
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = re.search(r'data-layout="([^"]*)"', result.stdout)
+    assert found is not None, "the probe did not measure the page"
+    layout = json.loads(html.unescape(found.group(1)))
+    # Then nothing is wider than the screen: no sideways scrolling, even for a 260-character URL
+    assert 300 <= layout["width"] <= PHONE[0]
+    assert layout["scroll"] <= layout["width"], layout
+    assert layout["wide"] == [], layout
+    # And the text is a readable size, and the infographic shrinks to the screen
+    assert layout["font"] >= 16
+    if has_image:
+        assert 0.8 * layout["width"] <= layout["image"] <= layout["width"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from dailydigest.keys import image_path, post_path
 from dailydigest.models.digest import Digest
 from dailydigest.ports import PostFiles
 from dailydigest.render import render_image, render_post
+from dailydigest.render.alt_text import image_alt
 from tests.factories import make_digest
 
 pytestmark = [
@@ -55,6 +57,23 @@ def _html(destination: Path) -> str:
     return "\n".join(path.read_text(encoding="utf-8") for path in sorted(destination.rglob("*.html")))
 
 
+def _images(page: Path) -> list[dict[str, str]]:
+    """The attributes of every <img> in a built page, entities decoded."""
+
+    class Collect(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.found: list[dict[str, str]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "img":
+                self.found.append({name: value or "" for name, value in attrs})
+
+    collector = Collect()
+    collector.feed(page.read_text(encoding="utf-8"))
+    return collector.found
+
+
 def test_zh_tw_and_en_posts_build(tmp_path: Path) -> None:
     # Given a zh-TW and an en post (with hostile text) published into a fresh local site
     site = tmp_path / "site"
@@ -66,7 +85,7 @@ def test_zh_tw_and_en_posts_build(tmp_path: Path) -> None:
         locale="en",
         trend_overview="Open weights <script>alert(1)</script> and {{ site.title }} stay text.",
         highlights=[
-            {"headline": "A [link](javascript:alert(1)) that is not one", "body": "# Not a heading."}
+            {"headline": 'A "quoted" [link](javascript:alert(1)) that is not one', "body": "# Not a heading."}
         ],
         tags=["Open weights"],
     )
@@ -81,6 +100,15 @@ def test_zh_tw_and_en_posts_build(tmp_path: Path) -> None:
     assert "本文由 AI 自動生成，彙整自 4 篇新聞來源。" in html
     assert 'src="/assets/img/posts/2026-03-12-qwen-infographic.png"' in html
     assert (tmp_path / "_site/assets/img/posts/2026-03-12-llama-infographic.png").is_file()
+    # And each post page shows its infographic with the alt text from `image: {path, alt}`
+    for digest, page in (
+        (make_digest(), tmp_path / "_site/2026/03/12/qwen-daily/index.html"),
+        (english, tmp_path / "_site/2026/03/12/llama-daily/index.html"),
+    ):
+        [image] = _images(page)
+        assert image["src"] == f"/assets/img/posts/2026-03-12-{digest.topic}-infographic.png"
+        assert image["alt"] == image_alt(digest)
+    assert "=&gt;" not in html and '"path"=>' not in html  # the mapping itself never reaches the page
     # And the hostile text is inert
     assert "<script>alert" not in html
     assert 'href="javascript:' not in html

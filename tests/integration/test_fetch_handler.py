@@ -117,6 +117,17 @@ def test_too_little_news_is_announced_and_nothing_is_stored(
             "at most 20",
         ),
         ({"topic": "qwen", "date": "2026-11-28", "force": True}, BadEventError, "Extra inputs"),
+        (
+            {"topic_definition": {"slug": "x", "feeds": SAMPLE_FEEDS, "min_articles": 9, "max_articles": 3}},
+            BadEventError,
+            "exceeds max_articles",
+        ),
+        ({"topic": "qwen", "date": "tomorrow"}, BadEventError, "YYYY-MM-DD"),
+        (
+            {"topic_definition": {"slug": "x", "queries": ["x"]}, "date": "2026-11-28", "run_id": "../.."},
+            BadEventError,
+            "run_id",
+        ),
     ],
 )
 def test_bad_input_is_rejected_and_nothing_is_written(
@@ -129,6 +140,18 @@ def test_bad_input_is_rejected_and_nothing_is_written(
 ) -> None:
     with pytest.raises(error, match=fragment):
         handler(event)
+    assert _stored(store_dir, runs=True) == []
+    assert bus.events == []
+
+
+def test_tomorrow_where_the_topics_readers_are_is_refused_and_nothing_is_written(
+    handler: Any, store_dir: Path, bus: RecordingBus
+) -> None:
+    tomorrow = dt.datetime.now(ZoneInfo("Asia/Taipei")).date() + dt.timedelta(days=1)
+
+    with pytest.raises(BadEventError, match="future"):
+        handler({"topic": "qwen", "date": tomorrow.isoformat()})
+
     assert _stored(store_dir, runs=True) == []
     assert bus.events == []
 

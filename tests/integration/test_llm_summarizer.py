@@ -19,15 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from dailydigest.adapters.summarizer_extractive import ExtractiveSummarizer
-from dailydigest.models.digest import Digest
 from dailydigest.render.post import render_post
 from dailydigest.summarize.cache import PREFIX
 from dailydigest.summarize.chinese import simplified_chars
-from dailydigest.summarize.grounding import strings
-from dailydigest.summarize.llm import LlmError, LlmOptions, LlmSummarizer
+from dailydigest.summarize.llm import LlmError
 from dailydigest.summarize.material import build_material
 from tests.fakes import MemoryStore
 from tests.support.fake_openai import Answer, FakeOpenAI, chat, error
@@ -43,51 +39,17 @@ from tests.support.llm_fixtures import (
     stories,
     topic,
 )
+from tests.support.llm_harness import front_matter, make, texts
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-PRICES = {"test-model": (1.0, 2.0), "backup-model": (0.5, 1.0)}
 
 
 @pytest.fixture
 def server() -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as fake:
         yield fake
-
-
-def make(
-    server: FakeOpenAI,
-    *,
-    store: MemoryStore | None = None,
-    fallback_models: tuple[str, ...] = (),
-    with_fallback: bool = True,
-    **options: Any,
-) -> LlmSummarizer:
-    settings: dict[str, Any] = {"timeout": 5.0, "max_retries": 1, "prices": PRICES, **options}
-    return LlmSummarizer(
-        model="test-model",
-        base_url=server.base_url,
-        api_key="test",
-        fallback_models=fallback_models,
-        options=LlmOptions(**settings),
-        cache=store,
-        fallback=ExtractiveSummarizer() if with_fallback else None,
-        canaries=[CANARY],
-    )
-
-
-def texts(digest: Digest) -> list[str]:
-    """Every prose string of a digest (not the sources' URLs)."""
-    data = digest.model_dump(mode="json", exclude={"sources", "usage", "fallback_reason"})
-    return [text for _, text in strings(data)]
-
-
-def front_matter(post: str) -> dict[str, Any]:
-    _, front, _ = post.split("---\n", 2)
-    loaded = yaml.safe_load(front)
-    assert isinstance(loaded, dict)
-    return loaded
 
 
 # --- a valid answer ---------------------------------------------------------------------------------

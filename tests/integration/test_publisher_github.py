@@ -289,14 +289,17 @@ def test_an_empty_repository_gets_its_first_commit(tmp_path: Path, make_publishe
     with FakeGitHub(tmp_path / "r.git", token=TOKEN, empty=True) as fake:
         # When a post is published into a repository without any commit
         result = make_publisher(fake).publish(_files())
-        # Then the post goes in through the Contents API (Git Data writes get 409), the image after it
+        # Then the image goes in through the Contents API (Git Data writes get 409) ...
         [ref_read, *_] = fake.requests("GET", "GET git/ref")
         assert ref_read.status == 409
         [put] = fake.requests("PUT")
-        assert put.path == f"/repos/octo/blog/contents/{POST}"
+        assert put.path == f"/repos/octo/blog/contents/{IMAGE}"
         assert put.body["branch"] == "main"
         root, head = reversed(fake.history())
         assert root.parents == [] and head.parents == [root.id]
+        assert fake.files(root.id.decode()) == {IMAGE: _files().image_png}
+        # ... and the post lands in one Git Data commit that already holds its image
+        assert _changed_paths(fake, head) == {POST}
         assert result.changed is True and result.commit_sha == head.id.decode()
         files = fake.files(head.id.decode())
         assert files == {POST: _files().post_text.encode(), IMAGE: _files().image_png}
@@ -304,6 +307,23 @@ def test_an_empty_repository_gets_its_first_commit(tmp_path: Path, make_publishe
         # And publishing again changes nothing
         again = make_publisher(fake).publish(_files())
         assert (again.changed, again.commit_sha) == (False, result.commit_sha)
+
+
+def test_an_empty_repository_never_holds_a_post_without_its_image(
+    tmp_path: Path, make_publisher: PublisherFactory, sleeps: Sleeps
+) -> None:
+    with FakeGitHub(tmp_path / "r.git", token=TOKEN, empty=True) as fake:
+        # Given GitHub fails every commit creation right after the repository got its first file
+        fake.fail("POST git/commits", 502, times=3, message="Bad Gateway")
+        # When a post is published, Then it fails with one clear error
+        with pytest.raises(PublishError, match=r"POST /git/commits still failing after 3 attempts"):
+            make_publisher(fake, max_attempts=3).publish(_files())
+        # And no commit holds the post: only the image went in
+        assert [set(fake.files(c.id.decode())) for c in fake.history()] == [{IMAGE}]
+        # When the publish is retried (EventBridge redelivers), Then the post lands with the image
+        result = make_publisher(fake).publish(_files())
+        assert set(fake.files(result.commit_sha or "")) == {POST, IMAGE}
+        assert len(fake.history()) == 2
 
 
 def test_an_empty_repository_answering_409_to_blobs_is_bootstrapped(
@@ -502,6 +522,21 @@ def test_a_token_without_write_access_is_not_retried(
         PublishError, match=r"POST /git/blobs refused \(403: Resource not accessible.*write access"
     ):
         make_publisher(github).publish(_files())
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("route", ["GET git/ref", "GET git/commits", "POST git/trees", "POST git/commits"])
+def test_a_malformed_answer_is_one_clear_error_and_moves_nothing(
+    github: FakeGitHub, make_publisher: PublisherFactory, sleeps: Sleeps, route: str
+) -> None:
+    # Given GitHub answers 200/201 with a body that is not the object asked for
+    before = github.head()
+    github.fail(route, 201 if route.startswith("POST") else 200, message="not what you asked for")
+    # When a post is published, Then one line names the call, and the branch stays where it was
+    with pytest.raises(PublishError, match=r"^github octo/blog: unexpected answer from GitHub to /repos/"):
+        make_publisher(github).publish(_files())
+    assert github.head() == before
+    assert not github.requests("PATCH")
     assert sleeps == []
 
 

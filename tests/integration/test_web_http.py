@@ -7,6 +7,7 @@ fails the test if anything but loopback were ever dialled.
 
 from __future__ import annotations
 
+import socket
 import ssl
 import time
 from collections.abc import Iterator
@@ -201,6 +202,65 @@ def test_an_oversized_body_is_aborted(web: LoopbackWeb, options: dict[str, objec
     result = _one(web, "/big.html", max_bytes=100_000)
     assert isinstance(result, FetchFailure)
     assert result.reason.startswith(reason)
+
+
+def test_an_endless_body_is_aborted_mid_stream(web: LoopbackWeb) -> None:
+    # Given a page of 20 MB without a Content-Length, trickled in 64 KiB chunks (about 15 s in all)
+    web.add(
+        "/endless.html", b"<p>" + b"x" * 20_000_000, send_length=False, chunk_size=65_536, chunk_delay=0.05
+    )
+
+    # When it is fetched with a 100 kB cap
+    started = time.perf_counter()
+    result = _one(web, "/endless.html", max_bytes=100_000)
+
+    # Then the fetch stops a few chunks in, not after reading the whole body
+    assert isinstance(result, FetchFailure)
+    assert result.reason == "too large: over 100000 bytes"
+    assert time.perf_counter() - started < 2.0
+
+
+def test_a_connection_that_is_never_accepted_hits_the_connect_timeout() -> None:
+    # Given a loopback port whose accept queue is full (listen(0), filled, never accepted), where
+    # a new connection's handshake never completes
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        fillers = [socket.socket() for _ in range(3)]
+        try:
+            for filler in fillers:
+                filler.setblocking(False)
+                filler.connect_ex(("127.0.0.1", port))
+            time.sleep(0.05)
+
+            started = time.perf_counter()
+            fetcher = client(allow=[f"127.0.0.1:{port}"], connect_timeout=0.3, read_timeout=5.0)
+            result = fetcher.get_many([WebRequest(f"http://127.0.0.1:{port}/", HTML)])[0]
+        finally:
+            for filler in fillers:
+                filler.close()
+
+    # Then the fetch gives up after the connect timeout, not the read timeout
+    assert isinstance(result, FetchFailure)
+    assert result.reason == "connect timed out"
+    assert time.perf_counter() - started < 2.0
+
+
+def test_every_redirect_hop_is_resolved_and_checked_again(web: LoopbackWeb, elsewhere: LoopbackWeb) -> None:
+    # Given an allowed first hop that redirects to a name resolving to a loopback address
+    # outside the allow-list
+    web.redirect("/go", f"http://rebind.test:{elsewhere.port}/")
+    fetcher = client(web, resolver=names({"rebind.test": "127.0.0.2"}))
+
+    result = fetcher.get_many([WebRequest(web.url("/go"))])[0]
+
+    # Then the second hop is refused by its address, and only the first hop was ever dialled
+    assert isinstance(result, FetchFailure)
+    assert "refused rebind.test" in result.reason
+    assert "loopback address" in result.reason
+    assert elsewhere.requests == []
+    assert fetcher.backend.dialled == [("127.0.0.1", web.port)]
 
 
 def test_a_gzip_page_is_decompressed(web: LoopbackWeb) -> None:

@@ -53,6 +53,33 @@ def test_a_gb2312_label_decodes_as_gb18030() -> None:
     assert decoded.encoding == "gb18030"
 
 
+SIMPLIFIED = (
+    "阿里巴巴今天发布了新一代大语言模型，在多项评测中取得领先成绩。"
+    "开发者可以通过云端接口调用该模型，价格比上一代降低了一半。"
+)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "declared", "source"),
+    [
+        ("text/html; charset=GBK", "", "header"),
+        ("text/html", "gbk", "meta"),
+        ("text/html", "", "detected"),
+    ],
+)
+def test_a_gbk_page_decodes(content_type: str, declared: str, source: str) -> None:
+    # Given a simplified-Chinese page encoded as GBK, declared in the header, in the page, or nowhere
+    html = page("大模型发布", SIMPLIFIED, charset=declared or "none")
+    if not declared:
+        html = html.replace('<meta charset="none">', "")
+
+    decoded = decode_html(html.encode("gbk"), content_type)
+
+    # Then it reads as written, through GB18030 (GBK's superset)
+    assert SIMPLIFIED in decoded.text
+    assert (decoded.encoding, decoded.source) == ("gb18030", source)
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "text"),
     [
@@ -88,3 +115,34 @@ def test_declared_charset(head: bytes, charset: str) -> None:
 def test_header_charset() -> None:
     assert header_charset('text/html; charset="big5"') == "big5"
     assert header_charset("text/html") == ""
+
+
+@pytest.mark.parametrize(
+    "label", ["undefined", "base64", "rot13", "idna", "utf-7", "unicode_escape", "no-such"]
+)
+@pytest.mark.parametrize("where", ["header", "meta"])
+def test_labels_that_are_no_page_encoding_are_ignored(label: str, where: str) -> None:
+    # Given a UTF-8 page declaring a Python codec that is no web encoding (some fail on any input)
+    head = f'<meta charset="{label}">' if where == "meta" else ""
+    body = f"<html><head>{head}</head><body><p>{TRADITIONAL}</p></body></html>".encode()
+
+    decoded = decode_html(body, f"text/html; charset={label}" if where == "header" else "text/html")
+
+    # Then the declaration is ignored like an unknown one, and the page still reads
+    assert TRADITIONAL in decoded.text
+    assert decoded.encoding == "utf-8"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "head"),
+    [("text/html; charset=utf-16", ""), ("text/html", '<meta charset="utf-16">')],
+)
+def test_a_utf16_declaration_on_8_bit_text_is_not_believed(content_type: str, head: str) -> None:
+    body = f"<html><head>{head}</head><body><p>{TRADITIONAL}</p></body></html>".encode()
+    assert TRADITIONAL in decode_html(body, content_type).text
+
+
+def test_a_real_utf16_page_decodes_as_declared() -> None:
+    body = f"<html><body><p>{TRADITIONAL}</p></body></html>".encode("utf-16-le")
+    decoded = decode_html(body, "text/html; charset=utf-16le")
+    assert (TRADITIONAL in decoded.text, decoded.encoding) == (True, "utf-16-le")

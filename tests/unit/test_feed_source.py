@@ -273,6 +273,26 @@ def test_a_page_without_usable_text_keeps_the_feed_snippet(page: WebResponse | E
     assert articles[0].body == "新模型支援 四十種 語言&方言。"
 
 
+def test_a_page_declaring_a_broken_charset_costs_nothing_but_its_own_text() -> None:
+    # Given two items whose pages are fetched: one declares a codec that fails on any input
+    web = FakeWeb()
+    web.add("https://news.example/feed.xml", RSS)
+    web.add("https://news.example/2026/11/28/qwen-translate.html", PAGE)
+    web.add(
+        "https://news.example/2026/11/27/qwen-prices.html?utm_source=rss",
+        "<p>Input tokens cost less.</p>",
+        content_type="text/html; charset=undefined",
+    )
+
+    articles = FeedSource(web).articles(_topic("https://news.example/feed.xml"), DAY)
+
+    # Then both items stay, and the good page still gives its full text
+    assert [a.title for a in articles][:2] == ["Qwen 推出新的翻譯模型", "Qwen trims its API prices"]
+    assert articles[0].text.startswith("通義千問團隊今天推出新的翻譯模型")
+    assert articles[1].body
+    assert "https://news.example/2026/11/27/qwen-prices.html?utm_source=rss" in web.requested
+
+
 def test_an_oversized_page_keeps_the_snippet() -> None:
     web = FakeWeb()
     web.add("https://news.example/feed.xml", RSS)

@@ -128,6 +128,9 @@ def test_gather_drops_articles_outside_the_window() -> None:
         ("http://news.example/a/story", "https://news.example/a/story"),
         ("https://www.news.example/a/story", "https://news.example/a/story"),
         ("https://m.news.example/a/story", "https://news.example/a/story"),
+        ("https://mobile.news.example/a/story", "https://news.example/a/story"),
+        ("https://amp.news.example/a/story", "https://news.example/a/story"),
+        ("https://news.example/a/story?UTM_Source=x&mc_cid=1&_hsenc=2", "https://news.example/a/story"),
         ("https://NEWS.example:443/a/story", "https://news.example/a/story"),
         ("https://news.example/a/story/amp/", "https://news.example/a/story"),
         ("https://news.example/amp/a/story", "https://news.example/a/story"),
@@ -155,11 +158,24 @@ def test_different_pages_keep_different_canonical_urls(left: str, right: str) ->
     assert canonical_url(left) != canonical_url(right)
 
 
-def test_clean_url_keeps_a_working_link() -> None:
-    # Only tracking is removed: the host and meaningful parameters stay, so the link still works.
-    assert (
-        clean_url("https://m.news.example/item?id=7&utm_campaign=x#top") == "https://m.news.example/item?id=7"
-    )
+@pytest.mark.parametrize(
+    ("url", "cleaned"),
+    [
+        # Only tracking is removed: the host and meaningful parameters stay, so the link still works.
+        ("https://m.news.example/item?id=7&utm_campaign=x#top", "https://m.news.example/item?id=7"),
+        # What is kept is kept as written, never re-encoded.
+        ("https://news.example/article.php?12345&utm_source=rss", "https://news.example/article.php?12345"),
+        ("https://news.example/s?q=a+b&x=1;y=2&fbclid=z", "https://news.example/s?q=a+b&x=1;y=2"),
+        (
+            "https://news.example/s?q=%E9%9B%B2%E9%9B%80&ref=home",
+            "https://news.example/s?q=%E9%9B%B2%E9%9B%80",
+        ),
+        ("https://news.example/a?output=amp&output=json", "https://news.example/a?output=json"),
+        ("https://news.example", "https://news.example/"),
+    ],
+)
+def test_clean_url_keeps_a_working_link(url: str, cleaned: str) -> None:
+    assert clean_url(url) == cleaned
 
 
 def test_url_duplicates_keep_the_earliest_copy_without_tracking() -> None:

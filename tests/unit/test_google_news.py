@@ -7,12 +7,20 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dailydigest.adapters.google_news import resolve_link, search_terms, search_url
+from dailydigest.adapters.google_news import (
+    PUBLISHER_FALLBACK,
+    GoogleNewsSource,
+    resolve_link,
+    search_terms,
+    search_url,
+)
 from dailydigest.domain.gather import window_for
-from tests.support.news_fixtures import google_token, opaque_google_token, topic
+from dailydigest.ports import WebResponse
+from tests.support.news_fixtures import google_news_rss, google_token, opaque_google_token, topic
 
 DAY = dt.date(2026, 11, 28)
 UTC = dt.UTC
+SATURDAY = "Sat, 28 Nov 2026 09:30:00 +0800"
 
 
 def _params(url: str) -> dict[str, str]:
@@ -82,3 +90,60 @@ def test_links_that_carry_the_publisher_url_are_resolved(link: str) -> None:
 )
 def test_links_without_a_publisher_url_stay_unresolved(link: str) -> None:
     assert resolve_link(link) is None
+
+
+class SearchOnlyWeb:
+    """Answers the search with a fixed feed; every other URL (the articles' pages) is a 404."""
+
+    def __init__(self, feed: str) -> None:
+        self.feed = feed.encode()
+
+    def get(self, url: str) -> WebResponse:
+        if "/rss/search?" in url:
+            return WebResponse(url, 200, "application/rss+xml", self.feed)
+        return WebResponse(url, 404, "text/plain", b"")
+
+    def describe(self) -> str:
+        return "search-only web"
+
+
+def test_every_item_keeps_an_outlet_to_credit() -> None:
+    # Given search results whose <source> (the outlet's name) is missing
+    base = "http://127.0.0.1:9"
+    resolvable = f"{base}/rss/articles/{google_token('https://technews.example/2026/11/28/nimbus-3.html')}"
+    opaque = f"{base}/rss/articles/{opaque_google_token()}"
+    feed = google_news_rss(
+        base,
+        [
+            (
+                "Nimbus 3 開源",
+                resolvable,
+                "科技新報站",
+                "https://technews.example",
+                "Sat, 28 Nov 2026 09:30:00 +0800",
+            ),
+            (
+                "Nimbus 降價",
+                opaque,
+                "市場觀測站",
+                "https://market.example",
+                "Sat, 28 Nov 2026 09:30:00 +0800",
+            ),
+        ],
+    )
+    feed = feed.replace('<source url="https://technews.example">科技新報站</source>', "")
+    feed = feed.replace('<source url="https://market.example">市場觀測站</source>', "")
+    now = dt.datetime(2026, 11, 27, 23, 0, tzinfo=UTC)
+    source = GoogleNewsSource(SearchOnlyWeb(feed), base_url=base, clock=lambda: now)
+
+    # When the search is read (the pages cannot be fetched)
+    resolved, opaque_item = source.articles(topic(queries=["Nimbus"]), DAY)
+
+    # Then a resolved item credits the site it resolves to, with its snippet; an opaque one, Google News
+    assert (str(resolved.url), resolved.publisher) == (
+        "https://technews.example/2026/11/28/nimbus-3.html",
+        "technews.example",
+    )
+    assert resolved.body
+    assert (str(opaque_item.url), opaque_item.publisher) == (opaque, PUBLISHER_FALLBACK)
+    assert opaque_item.body

@@ -8,12 +8,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageDraw
 
 from dailydigest.models.digest import Digest
 from dailydigest.render.alt_text import image_alt
 from dailydigest.render.glyphs import covered, drawable, font_path, load_font, read_cmap
-from dailydigest.render.image import BACKGROUND, HEIGHT, MARGIN, WIDTH, layout_card, render_image, source_mix
+from dailydigest.render.image import (
+    BACKGROUND,
+    HEIGHT,
+    MARGIN,
+    PANEL,
+    RULE,
+    WIDTH,
+    Card,
+    Run,
+    layout_card,
+    render_image,
+    source_mix,
+)
 from dailydigest.render.wrap import ELLIPSIS, tokens, wrap
 from tests.factories import make_digest
 
@@ -159,6 +171,36 @@ def test_cjk_title_is_drawn_where_the_layout_puts_it() -> None:
     assert ImageChops.difference(image.crop(title), other.crop(title)).getbbox() is not None
 
 
+def _draw_alone(run: Run, text: str) -> Image.Image:
+    """The run drawn by itself on a blank card, with the bundled font at the run's place."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    ImageDraw.Draw(image).text(
+        (run.x, run.baseline),
+        text,
+        fill=run.colour,
+        font=load_font(run.size),
+        anchor="ls",
+        stroke_width=run.stroke,
+        stroke_fill=run.colour,
+    )
+    return image
+
+
+def test_cjk_title_pixels_are_the_fonts_glyphs_not_missing_glyph_boxes() -> None:
+    # Given the card of a Traditional Chinese display name
+    digest = make_digest(display_name="臺灣通義千問")
+    [title] = [run for run in layout_card(digest).runs if run.role == "title"]
+    card = _image(render_image(digest))
+    box = title.box()
+    # Then the title's pixels are exactly the bundled font's drawing of those characters
+    assert (
+        ImageChops.difference(card.crop(box), _draw_alone(title, "臺灣通義千問").crop(box)).getbbox() is None
+    )
+    # And not what the same place looks like with six .notdef boxes (tofu) instead
+    tofu = _draw_alone(title, MISSING * 6)
+    assert ImageChops.difference(card.crop(box), tofu.crop(box)).getbbox() is not None
+
+
 def test_headlines_and_key_points_have_ink() -> None:
     digest = make_digest()
     card = layout_card(digest)
@@ -212,6 +254,54 @@ def test_long_text_never_reaches_the_outer_band(overrides: dict[str, Any]) -> No
         left, top, right, bottom = run.box()
         assert left >= MARGIN - 4 and right <= WIDTH - MARGIN + 4, run
         assert top >= MARGIN - 4 and bottom <= HEIGHT - MARGIN + 4, run
+
+
+def _shape_box(card: Card, colour: tuple[int, int, int]) -> tuple[int, int, int, int]:
+    [shape] = [shape for shape in card.shapes if shape.colour == colour]
+    return shape.box
+
+
+def _inside(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int], slack: int = 2) -> bool:
+    """Within outer; slack absorbs the 1px stroke that stands in for bold, and rounding."""
+    return (
+        outer[0] - slack <= inner[0]
+        and outer[1] - slack <= inner[1]
+        and inner[2] <= outer[2] + slack
+        and inner[3] <= outer[3] + slack
+    )
+
+
+@pytest.mark.parametrize("overrides", HOSTILE_LAYOUTS.values(), ids=HOSTILE_LAYOUTS.keys())
+def test_every_text_stays_in_its_own_area_and_no_two_lines_collide(overrides: dict[str, Any]) -> None:
+    # Given the card of a digest full of text too long for it
+    card = layout_card(make_digest(**overrides))
+    rule, panel = _shape_box(card, RULE), _shape_box(card, PANEL)
+    bar_top = min(shape.box[1] for shape in card.shapes if shape.box[1] > panel[3])
+    areas = {
+        "header": (MARGIN, MARGIN, WIDTH - MARGIN, rule[1]),  # name, date, tagline: above the rule
+        "highlights": (MARGIN, rule[3], panel[0], bar_top),  # left column: right of it is the panel
+        "panel": panel,  # key points inside their panel
+        "sources": (MARGIN, panel[3], WIDTH - MARGIN, HEIGHT - MARGIN),  # count and legend: the foot
+    }
+    for run in card.runs:
+        if not run.text:
+            continue
+        if run.role in ("kicker", "date", "title", "tagline"):
+            area = "header"
+        elif run.role in ("number", "headline") or (run.role == "section" and run.x < panel[0]):
+            area = "highlights"
+        elif run.role in ("bullet", "keypoint", "section"):
+            area = "panel"
+        else:
+            area = "sources"
+        # Then each line's ink lies inside its area
+        assert _inside(run.box(), areas[area]), (area, run)
+    # And no line's ink overlaps another's
+    boxes = [(run.box(), run) for run in card.runs if run.text]
+    for index, (box, run) in enumerate(boxes):
+        for other_box, other in boxes[index + 1 :]:
+            apart = box[2] <= other_box[0] or other_box[2] <= box[0] or box[3] <= other_box[1]
+            assert apart or other_box[3] <= box[1], (run, other)
 
 
 def test_cut_text_ends_with_an_ellipsis() -> None:
@@ -284,7 +374,38 @@ def test_alt_text_is_one_sentence_about_the_card() -> None:
 
 
 def test_alt_text_in_english_and_bounded() -> None:
-    digest = make_digest(locale="en", highlights=[{"headline": "A" * 300, "body": "x"}] * 3)
+    # Given the longest headlines and host names a digest may hold
+    hosts = [f"{'h' * 60}.{'x' * 60}.{'y' * 60}.example{i}.com" for i in range(8)]
+    digest = make_digest(
+        locale="en",
+        highlights=[{"headline": "A" * 300, "body": "x"}] * 3,
+        sources=[
+            {"id": i, "title": "t", "url": f"https://{host}/a"} for i, host in enumerate(hosts, start=1)
+        ],
+    )
     alt = image_alt(digest)
+    # Then the sentence stays short enough to read aloud
     assert alt.startswith("Infographic for QWEN on 2026-03-12: top stories “")
-    assert alt.endswith(").") and len(alt) < 400
+    assert alt.endswith(", others 3).") and len(alt) < 600
+
+
+def test_alt_text_names_the_hosts_the_card_legend_shows() -> None:
+    # Given sources from six hosts (the card's legend has room for five and "others")
+    counts = {"a.example": 3, "b.example": 2, "c.example": 2, "d.example": 2, "e.example": 1, "f.example": 1}
+    urls = [f"https://{host}/{n}" for host, count in counts.items() for n in range(count)]
+    sources = [{"id": i, "title": f"來源 {i}", "url": url} for i, url in enumerate(urls, start=1)]
+    digest = make_digest(sources=sources, highlights=[{"headline": "一", "body": "x", "source_ids": [1]}])
+    # When the card and its alt text are made
+    legend = [run.text for run in layout_card(digest).runs if run.role == "legend"]
+    alt = image_alt(digest)
+    # Then both list the same hosts, in the same order, with the same counts
+    assert legend == [
+        "a.example ×3",
+        "b.example ×2",
+        "c.example ×2",
+        "d.example ×2",
+        "e.example ×1",
+        "其他 ×1",
+    ]
+    mix = alt.rsplit("（", 1)[1].removesuffix("）。")
+    assert mix.split("、") == [text.replace(" ×", " ") + " 則" for text in legend]

@@ -202,3 +202,76 @@ def test_an_update_is_recognised_without_yesterdays_reports_in_the_window() -> N
     bundle = gather_stories(subject, DAY2, [ListSource(DAY2_ARTICLES)], memory)
 
     assert _titles(bundle) == [(NEW_STORY.title, False, 1), (UPDATE.title, True, 1)]
+
+
+def test_rerunning_a_day_that_updated_a_story_keeps_the_update() -> None:
+    # Given day two already recorded (its update merged into the release's entry)
+    store = MemoryStore()
+    _day(store, DAY1, DAY1_ARTICLES)
+    first = _day(store, DAY2, DAY2_ARTICLES)
+
+    # When day two is fetched again (its stored stories lost)
+    again = _day(store, DAY2, DAY2_ARTICLES)
+
+    # Then it is screened against day one's coverage only: the update is still news that day
+    assert _titles(again) == _titles(first) == [(NEW_STORY.title, False, 1), (UPDATE.title, True, 1)]
+
+
+def test_a_backfilled_day_is_screened_against_the_days_before_it_only() -> None:
+    # Given day one covered, then day three, whose 48-hour window still showed day two's update
+    store = MemoryStore()
+    _day(store, DAY1, DAY1_ARTICLES)
+    day3 = DAY2 + dt.timedelta(days=1)
+    assert _titles(_day(store, day3, DAY2_ARTICLES[4:])) == [
+        (NEW_STORY.title, False, 1),
+        (UPDATE.title, True, 1),
+    ]
+
+    # When day two is backfilled afterwards
+    backfilled = _day(store, DAY2, DAY2_ARTICLES)
+
+    # Then what day three added does not hide day two's own news
+    assert _titles(backfilled) == [(NEW_STORY.title, False, 1), (UPDATE.title, True, 1)]
+
+
+def test_a_ledger_written_before_coverage_was_kept_still_screens_and_upgrades() -> None:
+    # Given day one's ledger as older versions wrote it: no per-day coverage
+    store = MemoryStore()
+    _day(store, DAY1, DAY1_ARTICLES)
+    legacy = load_ledger(store, "nimbus")
+    stripped = legacy.model_copy(
+        update={"entries": tuple(e.model_copy(update={"coverage": ()}) for e in legacy.entries)}
+    )
+    save_ledger(store, stripped)
+    assert b'"coverage": []' in store.blobs[ledger_key("nimbus")]
+
+    # When day two is fetched, twice
+    first = _day(store, DAY2, DAY2_ARTICLES)
+    again = _day(store, DAY2, DAY2_ARTICLES)
+
+    # Then everything the old entry knew counts as day one's, and day two keeps its update
+    assert _titles(first) == _titles(again) == [(NEW_STORY.title, False, 1), (UPDATE.title, True, 1)]
+    release = next(e for e in load_ledger(store, "nimbus").entries if e.title == RELEASE_EN.title)
+    assert [part.day for part in release.coverage] == [DAY1, DAY2]
+    assert set(release.coverage[0].urls) == set(stripped.entries[0].urls)
+
+
+@pytest.mark.parametrize(
+    "blob",
+    [
+        pytest.param("a1" * 150, id="hash-like"),
+        pytest.param("x" * 300 + "9", id="one-long-word"),
+    ],
+)
+def test_overlong_tokens_never_break_the_ledger(blob: str) -> None:
+    # Given a report carrying a 300-character "word" (a hash, an encoded blob) in its lead
+    noisy = Report(PRICE_CUT.title, (f"{PRICE_CUT.paragraphs[0]} 校驗碼 {blob}", *PRICE_CUT.paragraphs[1:]))
+    store = MemoryStore()
+
+    # When its day is recorded
+    _day(store, DAY1, [article(noisy, "https://market.example/price.html", DAY1)])
+
+    # Then the ledger is written, without the blob
+    [entry] = load_ledger(store, "nimbus").entries
+    assert blob not in entry.facts and blob not in entry.terms
+    assert {"1.00", "0.60"} <= set(entry.facts)

@@ -11,6 +11,7 @@ from dailydigest.summarize.budget import (
     CostCapReached,
     Ledger,
     Measure,
+    TimeBudgetSpent,
     estimate_messages,
     estimate_tokens,
     fit_article_tokens,
@@ -120,3 +121,15 @@ def test_unpriced_model_has_no_cost_figure_and_no_cap() -> None:
     ledger.record("local-model", 10, 5)
     assert ledger.usage().cost_usd is None
     assert Ledger({}).usage().cost_usd == 0.0
+
+
+def test_time_budget_tells_what_is_left_and_stops_below_a_calls_minimum() -> None:
+    assert Ledger({}).seconds_left(5.0) is None  # no budget: no limit
+    fresh = Ledger({}, run_seconds=600.0)
+    left = fresh.seconds_left(5.0)
+    assert left is not None and 599.0 < left <= 600.0
+    spent = Ledger({}, run_seconds=600.0, started=fresh.started - 597.0)
+    with pytest.raises(
+        TimeBudgetSpent, match=r"time budget of 600s is spent \(3s left, a call needs at least 5s\)"
+    ):
+        spent.seconds_left(5.0)

@@ -8,8 +8,15 @@ import pytest
 
 from dailydigest.summarize import prompts
 from dailydigest.summarize.cache import DigestCache, cache_key, cache_path
-from dailydigest.summarize.chinese import simplified_chars, to_taiwan
-from dailydigest.summarize.material import build_material, clean_text, defang, looks_like_instruction
+from dailydigest.summarize.chinese import digest_to_taiwan, simplified_chars, to_taiwan
+from dailydigest.summarize.material import (
+    build_material,
+    clean_text,
+    defang,
+    looks_like_instruction,
+    quotable,
+)
+from dailydigest.summarize.schema import Answer, strict_schema
 from tests.conftest import REPO_ROOT
 from tests.factories import make_digest
 from tests.fakes import MemoryStore
@@ -18,6 +25,8 @@ from tests.support.llm_fixtures import (
     DAY,
     INJECTION_EN,
     INJECTION_ZH,
+    PLANTED_LINK,
+    PLANTED_MARKUP,
     hostile_stories,
     stories,
     topic,
@@ -99,6 +108,35 @@ def test_only_sentences_with_simplified_characters_are_converted() -> None:
     assert to_taiwan(mixed) == "局部編輯很重要。這個模型支援長文本。"
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("机构与体验", ["机", "构", "体", "验"]),  # 机, 构 and 体 are in Big5, 验 is not
+        ("一台手机", ["机"]),
+        ("台灣的資料與軟體", []),
+        ("Qwen 2.5 模型 🚀", []),  # not Big5 (the emoji), and still nothing Simplified
+    ],
+)
+def test_simplified_characters_are_found_whether_big5_holds_them_or_not(text: str, found: list[str]) -> None:
+    assert simplified_chars(text) == found
+    assert simplified_chars(to_taiwan(text)) == []
+
+
+def test_digest_to_taiwan_converts_every_shown_field_within_its_limits() -> None:
+    digest = make_digest(
+        trend_overview="这个模型支持长文本。",
+        tags=("开源", "開源", "数据"),
+        ai_summary="开发者可以通过接口调用。",
+    )
+    long_title = digest.sources[0].model_copy(update={"title": "U盘" * 150})  # s2twp: U盘 -> 隨身碟
+    converted = digest_to_taiwan(digest.model_copy(update={"sources": (long_title, *digest.sources[1:])}))
+    assert converted.trend_overview == "這個模型支援長文本。"
+    assert converted.tags == ("開源", "資料")
+    assert converted.ai_summary == "開發者可以通過介面呼叫。"
+    assert len(converted.sources[0].title) == 300 and simplified_chars(converted.sources[0].title) == []
+    assert converted.highlights == digest.highlights  # already Traditional: untouched
+
+
 def test_reference_post_has_no_simplified_character() -> None:
     reference = REPO_ROOT.parent / "shared" / "reference" / "2025-12-24-qwen-daily.md"
     if not reference.is_file():
@@ -151,8 +189,29 @@ def test_defang_removes_instructions_for_quoting_summarizers() -> None:
     cleaned = defang(hostile_stories())
     text = cleaned[-1].articles[0].text
     assert CANARY not in text and "Ignore all previous" not in text and "<<<" not in text
+    assert "evil.example" not in text and "onerror" not in text
     assert "長篇文件最好先分段" in text
     assert cleaned[:3] == stories()  # clean stories keep their text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ok"),
+    [
+        ("通義千問團隊週四釋出 Qwen-Lite。", True),
+        ("延遲 <10 秒，比 a < b > c 快；Character.ai 也有類似功能。", True),
+        (INJECTION_ZH, False),
+        (INJECTION_EN, False),
+        (PLANTED_LINK, False),
+        (PLANTED_MARKUP, False),
+        ("詳見 www.example.com 的公告。", False),
+        ("公告在 qwen.example.ai/blog/x 上。", False),
+        ("請點[這裡](x)下載。", False),
+        ("<b>粗體</b>的標題。", False),
+        ("連結 javascript:alert(1) 會執行程式。", False),
+    ],
+)
+def test_quotable_sentences_carry_no_instruction_link_markup_or_script(sentence: str, ok: bool) -> None:
+    assert quotable(sentence) is ok
 
 
 def test_trimmed_material_gives_later_articles_no_repeated_sentence() -> None:
@@ -185,3 +244,40 @@ def test_every_prompt_template_renders_in_every_locale(locale: str) -> None:
     assert prompts.template_name("digest", locale) == f"{locale}/digest.v1.j2"
     with pytest.raises(ValueError, match="no prompts"):
         prompts.template_name("digest", "fr")
+
+
+_REFERENCE_PARTS = {
+    # The reference post's parts, as each locale's digest prompt describes them.
+    "zh-TW": ("整體動向", "新聞焦點", "對 AI 產業的意義", "與競爭對手的比較或技術優勢", "潛在的市場影響",
+              "重點摘要", "對開發者的具體影響", "對一般使用者的實際意義", "標籤", "全文摘要"),
+    "en": ("where QWEN stands today", "news highlight", "what this means for the AI industry",
+           "compares with competitors", "potential market impact", "key takeaways",
+           "what it means for developers", "what it means for everyday users", "tags", "summary"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("locale", prompts.LOCALES)
+def test_digest_prompt_asks_for_exactly_the_reference_posts_parts(locale: str) -> None:
+    material = build_material(stories())
+    context = {
+        "topic_name": "QWEN",
+        "date": "2026-03-12",
+        "nonce": material.nonce,
+        "stories": material.stories,
+        "source_count": 4,
+        "min_highlights": 3,
+        "max_highlights": 3,
+        "notes_mode": False,
+        "notes": {},
+        "schema_text": "",
+    }
+    text = prompts.render("digest", locale, **context)
+    schema = strict_schema(Answer)
+    fields = [*schema["properties"], *schema["properties"]["analysis"]["properties"]]
+    fields += list(schema["properties"]["implications"]["properties"])
+    for field in fields:  # every part of the answer is asked for, by its JSON name
+        assert f"- {field}" in text or f"{field} (" in text or f"{field}（" in text or f", {field}" in text
+    for part in _REFERENCE_PARTS[locale]:
+        assert part in text
+    # Sources and links are not the model's to write: the render adds them from the fetched set.
+    assert "url" not in text.lower().replace("urls", "")

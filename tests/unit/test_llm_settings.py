@@ -49,6 +49,20 @@ def test_llm_defaults_are_deliberate() -> None:
 
 
 @pytest.mark.parametrize(
+    ("environment", "read", "connect", "retries"),
+    [({}, 60.0, 10.0, 2), ({"DIGEST_LLM_TIMEOUT": "4", "DIGEST_LLM_MAX_RETRIES": "0"}, 4.0, 4.0, 0)],
+)
+def test_the_sdk_client_gets_the_configured_timeouts_and_retries(
+    environment: dict[str, str], read: float, connect: float, retries: int
+) -> None:
+    settings = Settings.from_env({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", **environment})
+    client = LlmSummarizer.from_settings(settings)._client_instance()
+    # Not the SDK's 10-minute default; a dead endpoint fails at connect time.
+    assert (client.timeout.read, client.timeout.connect, client.max_retries) == (read, connect, retries)
+    assert str(client.base_url) == "http://127.0.0.1:9/v1/"
+
+
+@pytest.mark.parametrize(
     ("name", "value", "message"),
     [
         ("DIGEST_LLM_PRICES", "{nope", "llm_prices: Value error, not a JSON object of model prices"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -283,3 +285,34 @@ def test_tags_drop_exact_duplicates_keeping_the_first(
 def test_rendered_tags_are_deduplicated() -> None:
     meta = _front_matter(_render(make_digest(tags=["qwen", "Agents", "Agents", "AI"])))
     assert meta["tags"] == ["qwen", "Agents", "AI", "QWEN", "Digest"]
+
+
+def test_post_and_archive_pages_are_made_without_importing_pillow(tmp_path: Path) -> None:
+    # Pillow is heavy for a cold start: only the infographic may load it.
+    script = """
+import sys
+from pathlib import Path
+from dailydigest.adapters.store_local import DirectoryStore
+from dailydigest.archive import ArchiveEntry, update_archive
+from dailydigest.render.post import render_post
+from tests.factories import make_digest
+
+digest = make_digest()
+post = render_post(digest)
+entry = ArchiveEntry(
+    topic="qwen", display_name="QWEN", date=digest.date, title="t", tagline="g",
+    ai_summary="s", source_count=4,
+)
+update_archive(DirectoryStore(Path(sys.argv[1])), entry, post, b"png")
+print(sorted(name for name in sys.modules if name == "PIL" or name.startswith("PIL.")))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "store")],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

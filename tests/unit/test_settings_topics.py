@@ -67,6 +67,8 @@ def test_topic_defaults() -> None:
         ("qwen:\n  surprise: 1\n", "surprise"),
         ("qwen: {name: [unclosed\n", "not valid YAML"),
         ("qwen:\n  schedule: {timezone: Mars/Olympus}\n", "time zone"),
+        ("qwen:\n  min_articles: 12\n", "exceeds max_articles"),
+        ('qwen:\n  queries: ["a\\tb"]\n', "queries"),
     ],
 )
 def test_bad_topics_files(text: str, fragment: str) -> None:
@@ -94,3 +96,11 @@ def test_run_ids_are_unique_and_sortable() -> None:
     now = dt.datetime(2026, 11, 28, 7, 0, tzinfo=dt.UTC)
     first, second = new_run_id(now), new_run_id(now)
     assert first != second and first.startswith("20261128T070000Z-")
+
+
+def test_commit_message_placeholders_are_checked() -> None:
+    assert Settings.from_env({"DIGEST_COMMIT_MESSAGE": "digest: {topic} {date}"}).commit_message.startswith(
+        "digest"
+    )
+    with pytest.raises(ConfigError, match="placeholders"):
+        Settings.from_env({"DIGEST_COMMIT_MESSAGE": "digest for {day}"})

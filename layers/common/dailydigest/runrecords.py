@@ -86,7 +86,7 @@ def digest_facts(store: Store, digest_key: str) -> dict[str, Any]:
 
     digest = Digest.model_validate_json(store.get(digest_key))
     facts = digest.model_dump(
-        mode="json", include={"generator", "model", "prompt_version", "grounding", "usage"}
+        mode="json", include={"generator", "model", "prompt_version", "grounding", "usage", "fallback_reason"}
     )
     facts["sources"] = len(digest.sources)
     return facts

@@ -45,6 +45,7 @@ ENV_NAMES: dict[str, str] = {
     "DIGEST_LLM_PRICES": "llm_prices",
     "DIGEST_LLM_JSON_MODE": "llm_json_mode",
     "DIGEST_RUN_COST_CAP_USD": "run_cost_cap_usd",
+    "DIGEST_LLM_RUN_SECONDS": "llm_run_seconds",
     "DIGEST_ALLOW_HOSTS": "allow_hosts",
     "DIGEST_MAX_FETCH_BYTES": "max_fetch_bytes",
     "DIGEST_FETCH_CONCURRENCY": "fetch_concurrency",
@@ -65,6 +66,7 @@ ENV_NAMES: dict[str, str] = {
     "DIGEST_ARCHIVE_URL": "archive_url",
     "DIGEST_GIT_AUTHOR_NAME": "git_author_name",
     "DIGEST_GIT_AUTHOR_EMAIL": "git_author_email",
+    "DIGEST_COMMIT_MESSAGE": "commit_message",
 }
 
 
@@ -122,7 +124,10 @@ class Settings(BaseModel):
             return {**DEFAULT_LLM_PRICES, **parsed}
         return value
 
-    @field_validator("run_cost_cap_usd", mode="before")
+    # Wall-clock budget of one run's LLM calls; past it the run falls back (must end within Lambda's 900 s).
+    llm_run_seconds: Annotated[float, Field(ge=10, le=900)] | None = 600.0
+
+    @field_validator("run_cost_cap_usd", "llm_run_seconds", mode="before")
     @classmethod
     def _cap_off(cls, value: object) -> object:
         # DIGEST_RUN_COST_CAP_USD=off (or none) disables the cap.
@@ -137,6 +142,10 @@ class Settings(BaseModel):
     openai_api_key_secret: str | None = None
     archive_url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
     git_author_name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "dailydigest"
+    # Placeholders: {name} (display name), {topic} (slug), {date}.
+    commit_message: Annotated[str, StringConstraints(min_length=1, max_length=200)] = (
+        "{name} daily digest for {date}"
+    )
     git_author_email: Annotated[str, StringConstraints(pattern=r"^[^@\s<>]+@[^@\s<>]+$")] = (
         "dailydigest@users.noreply.github.com"
     )
@@ -188,6 +197,17 @@ class Settings(BaseModel):
     @property
     def uses_s3(self) -> bool:
         return self.store.startswith("s3://")
+
+    @field_validator("commit_message")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        try:
+            value.format(name="N", topic="t", date="2026-01-01")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(
+                f"commit message placeholders are {{name}}, {{topic}}, {{date}} ({exc})"
+            ) from None
+        return value
 
     @property
     def publishes_to_site(self) -> bool:

@@ -164,7 +164,8 @@ class Services:
             return StoreOnlyPublisher()
         from dailydigest.adapters.publisher_git import LocalGitPublisher
 
-        return LocalGitPublisher(Path(settings.site))
+        author = f"{settings.git_author_name} <{settings.git_author_email}>".encode()
+        return LocalGitPublisher(Path(settings.site), author=author)
 
     def describe(self) -> dict[str, str]:
         """Which adapter serves each port, for the run's report."""

@@ -4,7 +4,9 @@ Order: a byte-order mark; the charset of the Content-Type header; the page's own
 (or `http-equiv` Content-Type, or XML declaration) in its first bytes; then, when nothing is
 declared or the declaration does not fit the bytes, charset-normalizer's detection. Labels follow
 what browsers do: GB2312/GBK pages decode as GB18030 (their superset), Big5 with the common
-vendor extensions, ISO-8859-1 as windows-1252.
+vendor extensions, ISO-8859-1 as windows-1252. Labels that name no text encoding a web page can
+use (`undefined`, `base64`, `idna`, `utf-7`, ...) are ignored like unknown ones, and a `<meta>`
+naming UTF-16 or UTF-32 means UTF-8 (a page readable as ASCII cannot be UTF-16), as in browsers.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ _SUPERSETS: dict[str, tuple[str, ...]] = {
     "ascii": ("cp1252",),
     "cp1252": ("cp1252",),
 }
+# Python codecs that are not web page encodings: decoding with them fails oddly, or always.
+_NOT_PAGE_ENCODINGS = frozenset(
+    {"undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7", "mbcs", "oem"}
+)
+_WIDE = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
 
 
 @dataclass(frozen=True)
@@ -55,14 +62,20 @@ def declared_charset(body: bytes) -> str:
     return match.group(1).decode("ascii", "ignore") if match else ""
 
 
-def _codecs_for(label: str) -> tuple[str, ...]:
+def _codecs_for(label: str, in_page: bool = False) -> tuple[str, ...]:
     if not label:
         return ()
     try:
-        name = codecs.lookup(label.strip().lower()).name
+        info = codecs.lookup(label.strip().lower())
     except LookupError:
         return ()
-    return _SUPERSETS.get(name, (name,))
+    name = info.name.replace("_", "-")
+    # base64, zlib, rot13 and friends are bytes-to-bytes or str-to-str transforms, not encodings.
+    if not getattr(info, "_is_text_encoding", True) or name in _NOT_PAGE_ENCODINGS:
+        return ()
+    if in_page and name in _WIDE:
+        return ("utf-8",)
+    return _SUPERSETS.get(info.name, (info.name,))
 
 
 def decode_html(body: bytes, content_type: str = "") -> Decoded:
@@ -71,14 +84,17 @@ def decode_html(body: bytes, content_type: str = "") -> Decoded:
         if body.startswith(bom):
             return Decoded(body[len(bom) :].decode(encoding, "replace"), encoding, "bom")
     candidates: list[tuple[str, str]] = []
-    for label, source in ((header_charset(content_type), "header"), (declared_charset(body), "meta")):
-        for codec in _codecs_for(label):
-            if codec not in (c for c, _ in candidates):
+    # UTF-16/32 markup is full of NUL bytes: a header saying so about 8-bit text is wrong.
+    eight_bit = b"\x00" not in body[:_SNIFF_BYTES]
+    declarations = ((header_charset(content_type), "header", False), (declared_charset(body), "meta", True))
+    for label, source, in_page in declarations:
+        for codec in _codecs_for(label, in_page):
+            if codec not in (c for c, _ in candidates) and not (eight_bit and codec in _WIDE):
                 candidates.append((codec, source))
     for codec, source in candidates:
         try:
             return Decoded(body.decode(codec), codec, source)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             continue
     if not candidates:
         try:
@@ -89,7 +105,7 @@ def decode_html(body: bytes, content_type: str = "") -> Decoded:
     for codec in detected:
         try:
             return Decoded(body.decode(codec), codec, "detected")
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError):
             continue
     # Nothing fits every byte: the best guess, with the odd bad byte replaced.
     fallback = candidates[0][0] if candidates else (detected[0] if detected else "utf-8")

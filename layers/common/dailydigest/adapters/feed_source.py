@@ -150,8 +150,15 @@ def fill_text(
     )
     filled = list(articles)
     for index, response in zip(wanted, responses, strict=True):
-        if response is not None:
+        if response is None:
+            continue
+        try:
             filled[index] = with_page_text(articles[index], response)
+        except Exception as exc:  # one odd page keeps its snippet; it never costs the source's other items
+            logger.warning(
+                "page unreadable, kept as snippet",
+                extra={"url": str(articles[index].url), "reason": f"{type(exc).__name__}: {exc}"[:200]},
+            )
     return filled
 
 

@@ -10,6 +10,8 @@ carry the publisher URL inside their base64 token and are decoded here; links ca
 parameter are read; the newer opaque tokens (since mid-2024) can only be resolved through an
 undocumented Google RPC, which this source does not call. Such items are kept as they are: the
 news.google.com link (which forwards readers to the article), the publisher's name and the snippet.
+An item without `<source>` is credited to the site its link resolves to (its host name), and only
+an unresolvable one to Google News: every article keeps an outlet to cite.
 """
 
 from __future__ import annotations
@@ -173,15 +175,18 @@ class GoogleNewsSource:
         publisher = article.publisher or PUBLISHER_FALLBACK
         title = _without_suffix(article.title, publisher)
         summary = _without_suffix(article.summary, publisher) or title
-        update: dict[str, object] = {"title": title, "summary": summary, "publisher": publisher}
         target = resolve_link(str(article.url))
+        if target is not None and publisher == PUBLISHER_FALLBACK:
+            # An item without <source>: Google did not write it, the site it resolves to did.
+            publisher = (urlsplit(target).hostname or publisher)[:200]
+        update: dict[str, object] = {"title": title, "summary": summary, "publisher": publisher}
         if target is not None:
             update["url"] = target
         try:
             return Article.model_validate({**article.model_dump(), **update}), target is not None
         except ValidationError:
             # An undecodable target: keep Google's link, the outlet's name and the snippet.
-            return article.model_copy(update={"publisher": publisher}), False
+            return article.model_copy(update={"publisher": article.publisher or PUBLISHER_FALLBACK}), False
 
 
 def _without_suffix(text: str, publisher: str) -> str:

@@ -16,7 +16,7 @@ import json
 import logging
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from pydantic import ValidationError
 
@@ -111,6 +111,8 @@ def article_from_item(item: Any, search_url: str) -> Article | None:
         return None
     source = item.get("source")
     publisher = clean_text(str(source.get("name") or "")) if isinstance(source, Mapping) else ""
+    # Never an unattributed source: without a name, the outlet is the site the article is on.
+    publisher = publisher or (urlsplit(url).hostname or "")
     summary = clean_text(str(item.get("description") or ""))[:5_000]
     try:
         return Article.model_validate(

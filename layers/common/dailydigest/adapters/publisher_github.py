@@ -237,7 +237,8 @@ class GitHubPublisher:
                     raise PublishError(
                         f"{self._name}: the repository is still empty after its first commit"
                     ) from None
-                self._bootstrap(branch, post_path, wanted[post_path], files.message)
+                # The image goes first: no commit ever holds a post whose image is missing.
+                self._bootstrap(branch, image_path, wanted[image_path], files.message)
                 bootstrapped = True
                 continue
             if result is not None:
@@ -401,9 +402,10 @@ class GitHubPublisher:
 
         GitHub refuses every Git Data API write (blobs, trees, commits, refs) on a repository with no
         commit yet, answering 409 "Git Repository is empty." The Contents API does accept the first
-        file and creates the branch with it, so the post goes in that way; the publish then carries on
-        with the Git Data API, which adds the image in a second commit. Only the very first publish
-        into an empty repository takes two commits.
+        file and creates the branch with it. The caller sends the image that way, so the publish then
+        carries on with the Git Data API and the post lands in a commit that already holds its image:
+        a build of any commit is whole, and a failure in between leaves no post with a broken image.
+        Only the very first publish into an empty repository takes two commits.
         """
         log.info(
             "repository %s/%s is empty; creating %s through the Contents API", self._owner, self._repo, path

@@ -3,6 +3,10 @@
 Sentences are scored by how central their terms (CJK bigrams, latin words) are among the day's
 sentences, with a bonus for leading sentences; each section then takes its best unused sentences,
 so the digest quotes its sources and invents nothing.
+
+Article text is untrusted: sentences that address a model, carry a link, markup or script are never
+quoted (the same tests the LLM's answer must pass), and a zh-TW digest quotes Simplified sentences in
+Taiwan Traditional Chinese, so the post holds no Simplified character.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from dailydigest.errors import DigestError
 from dailydigest.models.article import Story
 from dailydigest.models.digest import Analysis, Digest, Highlight, Implications, Source
 from dailydigest.models.topic import Topic
+from dailydigest.summarize.material import defang
 
 SIGNIFICANCE_CUES = (
     "意義", "突破", "里程碑", "首度", "首次", "首批", "關鍵", "重大", "大幅",
@@ -92,6 +97,7 @@ class ExtractiveSummarizer:
     def summarize(self, topic: Topic, day: dt.date, stories: Sequence[Story]) -> Digest:
         if not stories:
             raise DigestError(f"no stories to summarize for {topic.slug} on {day.isoformat()}")
+        stories = defang(stories)
         sources = _sources(stories)
         sentences = _sentences(stories, topic.locale)
         picker = _Picker(sentences)
@@ -112,7 +118,7 @@ class ExtractiveSummarizer:
         ai_summary = picker.paragraph(picker.best_per_story(picker.all, count=3))
         trend_overview = picker.paragraph(picker.best_per_story(picker.all, count=4))
         key_points = tuple(s.text for s in picker.per_article(stories, MAX_KEY_POINTS))
-        return Digest(
+        digest = Digest(
             topic=topic.slug,
             display_name=topic.display_name,
             date=day,
@@ -128,6 +134,11 @@ class ExtractiveSummarizer:
             generator="extractive",
             model="",
         )
+        if topic.locale == "zh-TW":
+            from dailydigest.summarize.chinese import digest_to_taiwan
+
+            return digest_to_taiwan(digest)
+        return digest
 
 
 def _sources(stories: Sequence[Story]) -> list[tuple[Source, int]]:

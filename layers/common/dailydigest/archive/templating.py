@@ -50,7 +50,7 @@ class Words:
     sources_one: str
     posts: str
     posts_one: str
-    read_post: str
+    read_post: str  # the link to where the post was published (the publisher's location: the file on GitHub)
     feed: str
     home: str
     summary: str
@@ -73,7 +73,7 @@ WORDS = {
         sources_one="1 則來源",
         posts="{count} 篇",
         posts_one="1 篇",
-        read_post="閱讀部落格原文",
+        read_post="檢視發布的原始檔",
         feed="Atom 訂閱",
         home="首頁",
         summary="摘要",
@@ -88,7 +88,7 @@ WORDS = {
         sources_one="1 source",
         posts="{count} posts",
         posts_one="1 post",
-        read_post="Read the post on the blog",
+        read_post="View the published source",
         feed="Atom feed",
         home="Home",
         summary="Summary",

@@ -13,8 +13,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, unquote_plus, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
 
 from dailydigest.domain.text import cjk_ratio, jaccard, latin_words, lead, normalize, shingles, tokens
 from dailydigest.models.article import Article, Story, StoryBundle
@@ -141,10 +143,19 @@ def _is_tracking(key: str, value: str) -> bool:
 
 
 def clean_url(url: str) -> str:
-    """The URL without tracking parameters and fragment: still a working link, fit to cite."""
+    """The URL without tracking parameters and fragment: still a working link, fit to cite.
+
+    The parameters kept are kept as written: re-encoding them would turn `?12345` into `?12345=`
+    or `a=1;b=2` into `a=1%3Bb%3D2`, links some sites no longer answer.
+    """
     parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k, v)]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
+    kept = [piece for piece in parts.query.split("&") if piece and not _is_tracking_piece(piece)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "&".join(kept), ""))
+
+
+def _is_tracking_piece(piece: str) -> bool:
+    key, _, value = piece.partition("=")
+    return _is_tracking(unquote_plus(key), unquote_plus(value))
 
 
 def _amp_cache_origin(url: str) -> str | None:
@@ -224,10 +235,13 @@ def most_recent(articles: Sequence[Article], limit: int = MAX_ARTICLES_TO_CLUSTE
 
 
 def _with_clean_url(article: Article, fallback_published: dt.datetime | None) -> Article:
-    data = article.model_dump()
-    data["url"] = clean_url(str(article.url))
-    data["published"] = article.published or fallback_published
-    return Article.model_validate(data)
+    published = article.published or fallback_published
+    try:
+        return Article.model_validate(
+            {**article.model_dump(), "url": clean_url(str(article.url)), "published": published}
+        )
+    except ValidationError:  # an odd URL that only validated as it came: keep it as it came
+        return article.model_copy(update={"published": published})
 
 
 def drop_duplicate_urls(articles: Iterable[Article]) -> list[Article]:

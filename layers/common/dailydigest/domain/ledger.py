@@ -13,9 +13,10 @@ an article not seen before that carries new facts (at least `MIN_NEW_FACTS` figu
 the entry never had, and at least `NEW_FACTS_SHARE` of that article's facts). It is then kept as
 an update (`Story.is_update`) holding only those articles.
 
-Only entries seen on days before the digest's day count, so rerunning or backfilling a day
-never hides that day's own stories. Entries older than `RETENTION_DAYS` (counted from the newest
-day in the ledger) are dropped.
+Only what was covered on days before the digest's day counts, so rerunning or backfilling a day
+never hides that day's own stories: each entry keeps, per day, the URLs and facts that day added
+(`coverage`), and a day is screened against the coverage of the days before it only. Entries
+older than `RETENTION_DAYS` (counted from the newest day in the ledger) are dropped.
 """
 
 from __future__ import annotations
@@ -57,9 +58,25 @@ RETENTION_DAYS = 30
 KEY_TERMS = 40
 _LEAD_CHARS = 600
 _MAX_URLS, _MAX_TERMS, _MAX_FACTS, _MAX_DAYS, _MAX_IDS, _MAX_ENTRIES = 200, 160, 200, 60, 60, 2000
+_MAX_URL_CHARS = 2_100
+_MAX_TOKEN_CHARS = 64
+"""Longer "words" are hashes or encoded blobs, not names or figures; kept out so no page can make
+the ledger fail its own limits (the stories would be stored and the ledger never written)."""
 
 StoryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,64}$")]
 Token = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Coverage(BaseModel):
+    """What one day's digest added to a story: its article URLs and facts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    day: dt.date
+    urls: Annotated[
+        tuple[Annotated[str, StringConstraints(max_length=_MAX_URL_CHARS)], ...], Field(max_length=_MAX_URLS)
+    ]
+    facts: Annotated[tuple[Token, ...], Field(max_length=_MAX_FACTS)]
 
 
 class LedgerEntry(BaseModel):
@@ -71,14 +88,26 @@ class LedgerEntry(BaseModel):
     title: ShortText
     days: Annotated[tuple[dt.date, ...], Field(min_length=1, max_length=_MAX_DAYS)]
     urls: Annotated[
-        tuple[Annotated[str, StringConstraints(max_length=2_100)], ...], Field(max_length=_MAX_URLS)
+        tuple[Annotated[str, StringConstraints(max_length=_MAX_URL_CHARS)], ...], Field(max_length=_MAX_URLS)
     ]
     terms: Annotated[tuple[Token, ...], Field(max_length=_MAX_TERMS)]
     facts: Annotated[tuple[Token, ...], Field(max_length=_MAX_FACTS)]
+    coverage: Annotated[tuple[Coverage, ...], Field(max_length=_MAX_DAYS)] = ()
+    """Per day, what it added (empty in ledgers written before coverage was kept)."""
 
     @property
     def last_day(self) -> dt.date:
         return max(self.days)
+
+    def known_before(self, day: dt.date) -> tuple[frozenset[str], frozenset[str]]:
+        """The article URLs and facts covered on days before `day`."""
+        if self.last_day < day or not self.coverage:
+            return frozenset(self.urls), frozenset(self.facts)
+        earlier = [part for part in self.coverage if part.day < day]
+        return (
+            frozenset(url for part in earlier for url in part.urls),
+            frozenset(fact for part in earlier for fact in part.facts),
+        )
 
 
 class Ledger(BaseModel):
@@ -133,7 +162,10 @@ def facts(text: str) -> set[str]:
     return {
         token
         for token in tokens(text)
-        if token.isascii() and any(char.isdigit() for char in token) and not _is_date_like(token)
+        if token.isascii()
+        and any(char.isdigit() for char in token)
+        and not _is_date_like(token)
+        and len(token) <= _MAX_TOKEN_CHARS
     }
 
 
@@ -143,7 +175,11 @@ def _is_date_like(token: str) -> bool:
 
 def _article_terms(article: Article, ignore: frozenset[str]) -> list[str]:
     text = f"{article.title}\n{lead(article.body, _LEAD_CHARS)}"
-    return [term for term in tokens(text) if term not in ignore and not _is_date_like(term)]
+    return [
+        term
+        for term in tokens(text)
+        if term not in ignore and not _is_date_like(term) and len(term) <= _MAX_TOKEN_CHARS
+    ]
 
 
 def fingerprint(articles: Sequence[Article], ignore: frozenset[str]) -> Fingerprint:
@@ -153,7 +189,9 @@ def fingerprint(articles: Sequence[Article], ignore: frozenset[str]) -> Fingerpr
         counts.update(set(_article_terms(article, ignore)))
     ranked = sorted(counts, key=lambda term: (-counts[term], term))[:KEY_TERMS]
     return Fingerprint(
-        urls=frozenset(canonical_url(str(article.url)) for article in articles),
+        urls=frozenset(
+            url for url in (canonical_url(str(a.url)) for a in articles) if len(url) <= _MAX_URL_CHARS
+        ),
         terms=tuple(ranked),
         facts=frozenset(fact for article in articles for fact in facts(f"{article.title}\n{article.body}")),
     )
@@ -202,9 +240,9 @@ class Novelty:
         return len(self.new_facts) >= MIN_NEW_FACTS and len(self.new_facts) >= NEW_FACTS_SHARE * self.facts
 
 
-def novelty(article: Article, entry: LedgerEntry) -> Novelty:
+def novelty(article: Article, known_facts: frozenset[str]) -> Novelty:
     found = facts(f"{article.title}\n{article.body}")
-    return Novelty(new_facts=frozenset(found - set(entry.facts)), facts=len(found))
+    return Novelty(new_facts=frozenset(found - known_facts), facts=len(found))
 
 
 # --- screening and recording -----------------------------------------------------------------------
@@ -228,10 +266,11 @@ class LedgerMemory:
             if entry is None:
                 kept.append(story)
                 continue
-            known = set(entry.urls)
-            unseen = [a for a in story.articles if canonical_url(str(a.url)) not in known]
+            # A rerun of a day that updated the story is judged on what came before that day only.
+            known_urls, known_facts = entry.known_before(self.day)
+            unseen = [a for a in story.articles if canonical_url(str(a.url)) not in known_urls]
             # Each article not seen before is judged on its own: a retelling adds no facts.
-            informative = tuple(a for a in unseen if novelty(a, entry).material)
+            informative = tuple(a for a in unseen if novelty(a, known_facts).material)
             context = {
                 "topic": self.topic.slug,
                 "story": story.id,
@@ -261,14 +300,16 @@ def record(ledger: Ledger, topic: Topic, day: dt.date, stories: Sequence[Story])
         today = fingerprint(story.articles, ignore)
         index = _entry_for(entries, story.id, today)
         if index is None:
+            urls, found = tuple(sorted(today.urls))[:_MAX_URLS], tuple(sorted(today.facts))[:_MAX_FACTS]
             entries.append(
                 LedgerEntry(
                     story_ids=(story.id,),
                     title=story.title,
                     days=(day,),
-                    urls=tuple(sorted(today.urls))[:_MAX_URLS],
+                    urls=urls,
                     terms=today.terms,
-                    facts=tuple(sorted(today.facts))[:_MAX_FACTS],
+                    facts=found,
+                    coverage=(Coverage(day=day, urls=urls, facts=found),),
                 )
             )
         else:
@@ -295,6 +336,16 @@ def _merged(entry: LedgerEntry, story_id: str, day: dt.date, today: Fingerprint)
         added = [item for item in new if item not in set(old)]
         return (*old, *added)[-limit:]
 
+    # The day's coverage grows by what this story brought (a rerun brings the same: no change).
+    # A ledger written before coverage was kept credits everything it knew to the entry's first day.
+    parts = entry.coverage or (Coverage(day=min(entry.days), urls=entry.urls, facts=entry.facts),)
+    same_day = next((part for part in parts if part.day == day), None)
+    covered = Coverage(
+        day=day,
+        urls=union(same_day.urls if same_day else (), sorted(today.urls), _MAX_URLS),
+        facts=union(same_day.facts if same_day else (), sorted(today.facts), _MAX_FACTS),
+    )
+    others = [part for part in parts if part.day != day]
     return LedgerEntry(
         story_ids=union(entry.story_ids, [story_id], _MAX_IDS),
         title=entry.title,
@@ -302,4 +353,5 @@ def _merged(entry: LedgerEntry, story_id: str, day: dt.date, today: Fingerprint)
         urls=union(entry.urls, sorted(today.urls), _MAX_URLS),
         terms=union(entry.terms, today.terms, _MAX_TERMS),
         facts=union(entry.facts, sorted(today.facts), _MAX_FACTS),
+        coverage=tuple(sorted([*others, covered], key=lambda part: part.day))[-_MAX_DAYS:],
     )

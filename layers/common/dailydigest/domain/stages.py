@@ -99,6 +99,7 @@ def summarize_stage(
 
 
 Renderer = Callable[[Digest], tuple[str, bytes]]
+DEFAULT_COMMIT_MESSAGE = "{name} daily digest for {date}"
 # Updates the browsable archive with a published post; returns the archive URL of its page.
 Archiver = Callable[[Digest, str, bytes, str], str]
 
@@ -110,6 +111,7 @@ def render_stage(
     publisher: Publisher,
     bus: Bus,
     archive: Archiver | None = None,
+    commit_message: str = DEFAULT_COMMIT_MESSAGE,
 ) -> PostPublished:
     digest = Digest.model_validate_json(store.get(written.digest_key))
     post_text, image_png = render(digest)
@@ -122,7 +124,9 @@ def render_stage(
         post_text=post_text,
         image_path=keys.image_path(written.topic, written.date),
         image_png=image_png,
-        message=f"{digest.display_name} daily digest for {written.date.isoformat()}",
+        message=commit_message.format(
+            name=digest.display_name, topic=written.topic, date=written.date.isoformat()
+        ),
     )
     result = publisher.publish(files)
     # After the commit: the archive links to the published post and never lists an unpublished one.

@@ -13,7 +13,8 @@ from dailydigest.errors import BadEventError
 from dailydigest.models.topic import Topic, TopicsFile
 from dailydigest.models.types import DigestDate, RunId, Slug
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits: \d also takes "２０２５"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _iso_date_only(value: object) -> object:
@@ -68,6 +69,10 @@ class FetchRequest(BaseModel):
             raise ValueError(f"topic {self.topic!r} and topic_definition.slug {definition.slug!r} differ")
         if not definition.queries and not definition.feeds:
             raise ValueError("topic_definition needs queries or feeds to search")
+        # Anyone allowed to invoke the function can send one. Topic itself refuses a minimum above the
+        # cap and control characters in queries; the display name reaches posts, so check it here.
+        if _CONTROL.search(definition.name):
+            raise ValueError("topic_definition.name holds a control character")
         return self
 
     def resolve_topic(self, topics: TopicsFile) -> Topic:

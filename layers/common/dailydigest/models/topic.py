@@ -15,12 +15,17 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from dailydigest.errors import ConfigError
 from dailydigest.models.types import ShortText, Slug
 
-Query = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# No control characters: a query goes into a search URL and a prompt.
+Query = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+]
 
 
 class Schedule(BaseModel):
@@ -62,6 +67,13 @@ class Topic(BaseModel):
         if len(value) > 20:
             raise ValueError("at most 20 entries")
         return value
+
+    @model_validator(mode="after")
+    def _reachable_minimum(self) -> Topic:
+        # A minimum above the cap would turn every run into NoNews.
+        if self.min_articles > self.max_articles:
+            raise ValueError(f"min_articles ({self.min_articles}) exceeds max_articles ({self.max_articles})")
+        return self
 
     @property
     def display_name(self) -> str:

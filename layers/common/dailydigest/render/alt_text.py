@@ -1,19 +1,19 @@
-"""One sentence that describes the infographic, for the post's front matter (`image_alt`).
+"""One sentence that describes the infographic, for the post's front matter (`image.alt`).
 
 It names what the card shows: topic, date, the top headlines, and how many sources from which
-hosts. Pure text (no Pillow), one line, bounded in length; the caller escapes it for its output.
+hosts, ranked and grouped as the card's legend does. Pure text (no Pillow), one line, bounded in
+length; the caller escapes it for its output.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from urllib.parse import urlsplit
-
 from dailydigest.models.digest import Digest
 from dailydigest.render.escape import one_line
+from dailydigest.render.image import MAX_LEGEND, source_mix
 
 MAX_HEADLINE = 60  # characters of a headline quoted in the sentence
-MAX_HOSTS = 3
+MAX_HOSTS = MAX_LEGEND  # as many hosts as the card's legend shows, so the alt text reads like the card
+MAX_HOST = 40  # characters of a host name (a DNS name may have 253): the card cuts long ones too
 
 
 def image_alt(digest: Digest) -> str:
@@ -37,17 +37,14 @@ def image_alt(digest: Digest) -> str:
 
 
 def _hosts(digest: Digest, others: str) -> list[tuple[str, int]]:
-    counts = Counter(
-        (urlsplit(str(source.url)).hostname or "?").lower().removeprefix("www.") for source in digest.sources
-    )
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    shown = ranked[:MAX_HOSTS]
+    ranked = source_mix(digest)  # the card's own ranking of hosts
+    shown = [(_clip(host, MAX_HOST), n) for host, n in ranked[:MAX_HOSTS]]
     rest = sum(n for _, n in ranked[MAX_HOSTS:])
     return shown + ([(others, rest)] if rest else [])
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= MAX_HEADLINE else text[: MAX_HEADLINE - 1].rstrip() + "…"
+def _clip(text: str, limit: int = MAX_HEADLINE) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _english_list(items: list[str]) -> str:

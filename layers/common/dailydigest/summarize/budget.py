@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -181,9 +182,13 @@ class CostCapReached(Exception):
     """The next call could take the run past its cost cap."""
 
 
+class TimeBudgetSpent(Exception):
+    """Too little of the run's time budget is left for another call."""
+
+
 @dataclass
 class Ledger:
-    """Tokens, calls and cost of one summarize run, and the cap that stops a runaway one."""
+    """Tokens, calls, cost and time of one summarize run, and the caps that stop a runaway one."""
 
     prices: Mapping[str, tuple[float, float]]
     cap_usd: float | None = None
@@ -192,6 +197,21 @@ class Ledger:
     calls: int = 0
     cost: float = 0.0
     unpriced: set[str] = field(default_factory=set)
+    run_seconds: float | None = None
+    """Wall-clock budget of the run's LLM calls (None: no limit)."""
+    started: float = field(default_factory=time.monotonic)
+
+    def seconds_left(self, minimum: float) -> float | None:
+        """Seconds left for the next call; TimeBudgetSpent when fewer than `minimum` are."""
+        if self.run_seconds is None:
+            return None
+        left = self.run_seconds - (time.monotonic() - self.started)
+        if left < minimum:
+            raise TimeBudgetSpent(
+                f"the run's time budget of {self.run_seconds:g}s is spent "
+                f"({max(left, 0):.0f}s left, a call needs at least {minimum:g}s)"
+            )
+        return left
 
     def ensure_room(self, model: str, prompt_tokens: int, max_output_tokens: int) -> None:
         """Raise CostCapReached when the worst case of the next call would pass the cap."""

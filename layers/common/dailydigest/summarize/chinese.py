@@ -7,18 +7,21 @@ applied only to the sentences that hold a Simplified character.
 
 A character counts as Simplified when OpenCC changes it to a Traditional form, leaves it alone in the
 Traditional -> Simplified direction, and Big5 (the Traditional character set) cannot encode it; a few
-Simplified forms that Big5 happens to hold are listed by hand. OpenCC (a compiled extension) loads
-on first use.
+Simplified forms that Big5 happens to hold are listed by hand. So text that Big5 encodes, without those
+few, needs no look at all, and OpenCC (a compiled extension, plus a 0.1 s table) loads only for text
+that may hold a Simplified character.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from opencc import OpenCC
+
+    from dailydigest.models.digest import Digest
 
 CONFIG = "s2twp"
 # Simplified forms that Big5 encodes (as rare variants) but Taiwan text does not use.
@@ -58,14 +61,27 @@ def simplified_set() -> frozenset[str]:
     return frozenset(found | set(_SIMPLIFIED_IN_BIG5))
 
 
+def _maybe_simplified(text: str) -> bool:
+    """False when text surely holds no Simplified-only character (a test that needs no OpenCC)."""
+    try:
+        text.encode("big5")
+    except UnicodeEncodeError:
+        return True
+    return any(char in _SIMPLIFIED_IN_BIG5 for char in text)
+
+
 def simplified_chars(text: str) -> list[str]:
     """The Simplified-only characters in text, in order (repeats kept)."""
+    if not _maybe_simplified(text):
+        return []
     table = simplified_set()
     return [char for char in text if char in table]
 
 
 def to_taiwan(text: str) -> str:
     """Text with every sentence that holds a Simplified character converted by `s2twp`."""
+    if not _maybe_simplified(text):
+        return text
     table = simplified_set()
     if not any(char in table for char in text):
         return text
@@ -75,3 +91,42 @@ def to_taiwan(text: str) -> str:
         sentence = match.group(0)
         parts.append(converter.convert(sentence) if any(c in table for c in sentence) else sentence)
     return "".join(parts)
+
+
+# Field limits of the Digest model: s2twp can lengthen a phrase (U盘 -> 隨身碟).
+_SHORT_TEXT = 300
+_PARAGRAPH = 4000
+
+
+def digest_to_taiwan(digest: Digest) -> Digest:
+    """The digest with every text a post shows (prose, headlines, tags, source titles) in Taiwan
+    Traditional Chinese; for summarizers that quote articles, which may be written in Simplified."""
+    from dailydigest.domain.text import normalize
+    from dailydigest.models.digest import Digest
+
+    def short(text: str) -> str:
+        return to_taiwan(text)[:_SHORT_TEXT]
+
+    def paragraph(text: str) -> str:
+        return to_taiwan(text)[:_PARAGRAPH]
+
+    data: dict[str, Any] = digest.model_dump()
+    tags: dict[str, str] = {}
+    for tag in data["tags"]:
+        text = to_taiwan(tag)[:60]
+        tags.setdefault(normalize(text), text)  # 开源 and 開源 are one tag
+    data.update(
+        display_name=short(data["display_name"]),
+        trend_overview=paragraph(data["trend_overview"]),
+        highlights=[
+            {**item, "headline": short(item["headline"]), "body": paragraph(item["body"])}
+            for item in data["highlights"]
+        ],
+        analysis={name: paragraph(text) for name, text in data["analysis"].items()},
+        key_points=[paragraph(point) for point in data["key_points"]],
+        implications={name: [paragraph(t) for t in texts] for name, texts in data["implications"].items()},
+        tags=list(tags.values()),
+        ai_summary=paragraph(data["ai_summary"]),
+        sources=[{**source, "title": short(source["title"])} for source in data["sources"]],
+    )
+    return Digest.model_validate(data)

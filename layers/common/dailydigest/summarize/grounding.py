@@ -19,7 +19,14 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dailydigest.domain.text import normalize
-from dailydigest.summarize.material import Material, looks_like_instruction
+from dailydigest.summarize.material import (
+    Material,
+    has_html,
+    has_markdown_link,
+    has_script,
+    has_url,
+    looks_like_instruction,
+)
 from dailydigest.summarize.schema import Answer, NotesAnswer, describe_errors
 
 MIN_GROUNDING = 0.5
@@ -29,13 +36,6 @@ _ECHO_WINDOW = 16
 
 _FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*\n?|\n?\s*```\s*$")
 _ID = re.compile(r"^\s*\[?\s*[Ss]?\s*(\d{1,3})\s*\]?\s*$")
-_URL = re.compile(r"(?i)\b(?:https?|ftp)://|\bwww\.[a-z0-9-]+\.[a-z]")
-_DOMAIN_PATH = re.compile(
-    r"(?i)\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|ai|dev|app|co|cn|tw|hk|jp|info|xyz|me|ly|gl)/\S"
-)
-_MARKDOWN_LINK = re.compile(r"\]\s*\(|\[[^\]\n]{1,200}\]\s*:\s*\S")
-_HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>|&(?:lt|gt|amp|quot|#\d+);")
-_SCRIPT = re.compile(r"(?i)javascript\s*:|<\s*script|\bon(?:error|load|click|mouseover)\s*=|data:text/html")
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -123,13 +123,13 @@ def text_problems(value: object, material: Material, canaries: Sequence[str]) ->
     problems: list[str] = []
     echoes = [normalize(sentence) for sentence in material.instructions]
     for path, text in strings(value):
-        if _URL.search(text) or _DOMAIN_PATH.search(text):
+        if has_url(text):
             problems.append(f"{path}: contains a URL; cite sources only by their [S#] number")
-        if _MARKDOWN_LINK.search(text):
+        if has_markdown_link(text):
             problems.append(f"{path}: contains a Markdown link; write plain text")
-        if _SCRIPT.search(text):
+        if has_script(text):
             problems.append(f"{path}: contains script; write plain text")
-        elif _HTML.search(text):
+        elif has_html(text):
             problems.append(f"{path}: contains HTML or markup; write plain text")
         if material.nonce in text or "<<<" in text or ">>>" in text:
             problems.append(f"{path}: repeats the data delimiters")

@@ -5,7 +5,8 @@ articles), choose one call or map-reduce by the token budget, ask for the answer
 mode the endpoint supports, check it (citations, links, markup, injected text, schema), give the model
 one repair round with the errors, and build the Digest from the answer plus the fetched set. A model
 that cannot be reached is replaced by the next fallback model; an answer that still fails, or a run
-about to pass its cost cap, ends in the extractive digest (marked as a fallback) or a clear error.
+about to pass its cost cap or its time budget, ends in the extractive digest (marked as a fallback)
+or a clear error.
 
 The openai SDK is imported only when the first request is made.
 """
@@ -36,6 +37,7 @@ from dailydigest.summarize.budget import (
     CostCapReached,
     Ledger,
     Plan,
+    TimeBudgetSpent,
     estimate_messages,
     estimate_tokens,
     notes_output_tokens,
@@ -43,7 +45,7 @@ from dailydigest.summarize.budget import (
 )
 from dailydigest.summarize.cache import DigestCache, cache_key
 from dailydigest.summarize.grounding import check_answer, check_notes
-from dailydigest.summarize.material import Material, PromptStory, build_material, defang
+from dailydigest.summarize.material import Material, PromptStory, build_material
 from dailydigest.summarize.prompts import PROMPT_VERSION
 from dailydigest.summarize.schema import (
     Answer,
@@ -68,6 +70,10 @@ Value = TypeVar("Value")
 MAX_HIGHLIGHTS = 8
 MAX_TAGS = 5
 MAX_NOTES_PER_STORY = 6
+# A dead endpoint fails in seconds, not after the whole read timeout (the SDK's default is 5 s).
+CONNECT_SECONDS = 10.0
+# Below this, a call would most likely time out: the run falls back instead of trying.
+MIN_CALL_SECONDS = 5.0
 _FIXED_TAGS = frozenset({"ai", "digest"})
 _UPDATE_PREFIX = re.compile(
     r"^\s*(?:[（(【\[]\s*(?:更新|update)\s*[）)】\]]|(?:更新|update)\s*[:：])\s*", re.I
@@ -101,6 +107,11 @@ class LlmOptions:
     cost_cap_usd: float | None = 0.50
     json_mode: Literal["auto", "json_schema", "json_object", "none"] = "auto"
     temperature: float | None = 0.3
+    run_seconds: float | None = 600.0
+    """Wall-clock budget of one run's calls. Each call may take (retries + 1) x timeout plus the
+    SDK's waits (Retry-After is honoured up to 120 s); without a run budget a few slow calls, a
+    repair and a fallback model pass the Lambda's 900 s limit, and the run dies before the
+    extractive fallback can write. Calls are shortened to fit what is left."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LlmOptions:
@@ -114,6 +125,7 @@ class LlmOptions:
             prices=dict(settings.llm_prices),
             cost_cap_usd=settings.run_cost_cap_usd,
             json_mode=settings.llm_json_mode,
+            run_seconds=settings.llm_run_seconds,
         )
 
     @property
@@ -154,10 +166,20 @@ def openai_client_factory(
 
         # Self-hosted endpoints (vLLM, Ollama) accept any key; the SDK insists on one.
         return OpenAI(
-            base_url=base_url, api_key=api_key or "unused", timeout=timeout, max_retries=max_retries
+            base_url=base_url,
+            api_key=api_key or "unused",
+            timeout=call_timeout(timeout),
+            max_retries=max_retries,
         )
 
     return build
+
+
+def call_timeout(seconds: float) -> Any:
+    """The SDK timeout for one attempt: `seconds` to read the answer, less to connect."""
+    import openai
+
+    return openai.Timeout(seconds, connect=min(seconds, CONNECT_SECONDS))
 
 
 class LlmSummarizer:
@@ -235,13 +257,16 @@ class LlmSummarizer:
                 _emit_metrics(None, outcome="cached")
                 usage = cached.usage.model_copy(update={"cached": True}) if cached.usage else None
                 return cached.model_copy(update={"usage": usage})
-        ledger = Ledger(self.options.prices, self.options.cost_cap_usd)
+        ledger = Ledger(self.options.prices, self.options.cost_cap_usd, run_seconds=self.options.run_seconds)
         material = build_material(stories)
         try:
             digest = self._write(topic, day, material, ledger)
         except CostCapReached as exc:
             _emit_metrics(ledger, outcome="cost_cap")
             return self._fall_back(topic, day, stories, f"cost cap: {exc}", ledger)
+        except TimeBudgetSpent as exc:
+            _emit_metrics(ledger, outcome="time_budget")
+            return self._fall_back(topic, day, stories, f"time budget: {exc}", ledger)
         except (_Unavailable, _Invalid) as exc:
             _emit_metrics(ledger, outcome="failed")
             return self._fall_back(topic, day, stories, str(exc), ledger)
@@ -278,8 +303,8 @@ class LlmSummarizer:
         log.warning(
             "llm digest failed, writing the extractive digest", extra={"topic": topic.slug, "reason": reason}
         )
-        # The extractive summarizer quotes articles: it gets them without their injection attempts.
-        digest = self.fallback.summarize(topic, day, defang(stories))
+        # The extractive summarizer leaves the articles' injection attempts, links and markup out itself.
+        digest = self.fallback.summarize(topic, day, stories)
         return digest.model_copy(update={"fallback_reason": reason[:500], "usage": ledger.usage()})
 
     def _write(self, topic: Topic, day: dt.date, material: Material, ledger: Ledger) -> Digest:
@@ -525,26 +550,38 @@ class LlmSummarizer:
         client = self._client_instance()
         for _ in range(4):  # at most one downgrade per adaptable parameter
             request = self.request(model, messages, schema_name, answer_model, max_tokens)
+            timeout = self._attempt_seconds(ledger)
             try:
-                completion = client.chat.completions.create(**request)
+                completion = client.chat.completions.create(**request, timeout=call_timeout(timeout))
             except openai.BadRequestError as exc:
                 if self._adapt(exc):
                     continue
                 raise _Unavailable(f"request rejected: {_error_text(exc)}") from None
             except openai.APITimeoutError:
                 raise _Unavailable(
-                    f"timed out after {self.options.timeout:g}s ({self.options.max_retries} retries)"
+                    f"timed out after {timeout:g}s ({self.options.max_retries} retries)"
                 ) from None
             except openai.APIConnectionError as exc:
                 raise _Unavailable(f"connection failed: {exc}") from None
             except openai.APIStatusError as exc:
                 raise _Unavailable(f"HTTP {exc.status_code}: {_error_text(exc)}") from None
+            except ValueError:  # the SDK could not parse the body (a proxy's page, a cut connection)
+                raise _Unavailable("unusable response: the reply is not JSON") from None
             except openai.OpenAIError as exc:
-                raise _Unavailable(f"unusable response: {exc}") from None
+                raise _Unavailable(f"unusable response: {' '.join(str(exc).split())[:200]}") from None
             reply = _reply(completion, estimate)
             ledger.record(model, reply.prompt_tokens, reply.completion_tokens)
             return reply
         raise _Unavailable("the endpoint rejected every form of the request")
+
+    def _attempt_seconds(self, ledger: Ledger) -> float:
+        """One attempt's timeout: the configured one, shortened so that the SDK's attempts
+        (1 + retries) fit the run's remaining time budget."""
+        left = ledger.seconds_left(MIN_CALL_SECONDS)
+        if left is None:
+            return self.options.timeout
+        share = left / (self.options.max_retries + 1)
+        return max(round(min(self.options.timeout, share), 1), 0.1)
 
     def _adapt(self, exc: Exception) -> bool:
         """Fall back to what a 400 says the endpoint lacks; False when it names nothing we can drop."""
@@ -582,7 +619,8 @@ def build_digest(
     topic: Topic, day: dt.date, material: Material, answer: Answer, model: str, grounding: float | None
 ) -> Digest:
     """The Digest: the answer's prose (in Taiwan Traditional Chinese for zh-TW) plus topic, date,
-    sources and provenance from the fetched set. Highlights of stories fetch marked as updates are updates."""
+    sources and provenance from the fetched set. Highlights of stories fetch marked as updates are
+    updates; a second highlight of one story is dropped."""
     if topic.locale == "zh-TW":
         from dailydigest.summarize.chinese import to_taiwan
 
@@ -596,15 +634,21 @@ def build_digest(
         return local(_MARKDOWN_EMPHASIS.sub(r"\2", text)).strip()
 
     source_story = material.source_story
-    numbers = {story.number for story in material.stories}
     updates = {story.number for story in material.stories if story.is_update}
     highlights = []
+    covered: set[int] = set()
     for item in answer.highlights:
-        story = item.story
-        if story not in numbers:  # the story the cited sources mostly belong to
-            story = Counter(source_story[i] for i in item.source_ids).most_common(1)[0][0]
+        # The cited sources say which story a highlight is about (and so whether it is an update)
+        # when the number the model gave is not one of theirs.
+        cited = [source_story[i] for i in item.source_ids]
+        story = item.story if item.story in cited else Counter(cited).most_common(1)[0][0]
+        if story in covered:  # the prompt asks for one highlight per story
+            log.info("llm highlight dropped", extra={"story": story, "reason": "story already covered"})
+            continue
+        covered.add(story)
         is_update = story in updates
-        headline = _UPDATE_PREFIX.sub("", item.headline) if is_update else item.headline
+        # Fetch decides what is an update; the post adds the marker itself.
+        headline = _UPDATE_PREFIX.sub("", item.headline)
         highlights.append(
             Highlight(
                 headline=prose(headline) or prose(item.headline),
@@ -668,24 +712,36 @@ def _lead_notes(story: PromptStory) -> list[CitedPoint]:
 
 
 def _reply(completion: Any, estimate: int) -> Reply:
-    choices = getattr(completion, "choices", None) or []
-    choice = choices[0] if choices else None
+    """The reply's first choice; a body that is not a chat completion (a proxy's page, an error
+    object sent with status 200) is the endpoint's failure, not a bad answer to repair."""
+    choices = getattr(completion, "choices", None)
+    choice = choices[0] if isinstance(choices, list) and choices else None
     message = getattr(choice, "message", None)
-    content = (getattr(message, "content", None) or "") if message is not None else ""
-    refusal = (getattr(message, "refusal", None) or "") if message is not None else ""
+    content = getattr(message, "content", None)
+    if not hasattr(message, "content") or not isinstance(content, str | None):
+        extra = getattr(completion, "model_extra", None) or {}
+        said = extra.get("error") if isinstance(extra, dict) else None
+        if isinstance(said, dict):
+            said = said.get("message") or said
+        detail = f" (the endpoint says: {' '.join(str(said).split())[:200]})" if said else ""
+        raise _Unavailable(f"unusable response: not a chat completion{detail}")
+    content = content or ""
+    refusal = getattr(message, "refusal", None) or ""
     usage = getattr(completion, "usage", None)
-    prompt_tokens = getattr(usage, "prompt_tokens", None)
-    completion_tokens = getattr(usage, "completion_tokens", None)
     return Reply(
         content=content,
         finish_reason=str(getattr(choice, "finish_reason", None) or ""),
         refusal=str(refusal),
-        # Endpoints that report no usage are billed by the estimate.
-        prompt_tokens=prompt_tokens if isinstance(prompt_tokens, int) else estimate,
-        completion_tokens=completion_tokens
-        if isinstance(completion_tokens, int)
-        else estimate_tokens(content),
+        # Endpoints that report no usage (or nonsense) are billed by the estimate.
+        prompt_tokens=_count(getattr(usage, "prompt_tokens", None), estimate),
+        completion_tokens=_count(getattr(usage, "completion_tokens", None), estimate_tokens(content)),
     )
+
+
+def _count(value: object, estimate: int) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return estimate
 
 
 def _reply_problem(reply: Reply) -> _Outcome[Any] | None:
@@ -726,6 +782,7 @@ _OUTCOME_METRICS = {
     "cached": "LlmDigestCacheHits",
     "failed": "LlmFailures",
     "cost_cap": "LlmCostCapReached",
+    "time_budget": "LlmTimeBudgetSpent",
 }
 
 

@@ -4,6 +4,8 @@ Sources are numbered 1..N in story order (as the extractive summarizer numbers t
 source ids mean the same whichever summarizer wrote it. Article text is untrusted: it is stripped of
 anything that could pass for the prompt's own markup (the data delimiters, `[S3]`-style source tags),
 and sentences that read as instructions to a model are remembered so the answer can be checked for them.
+The same tests of links, markup and script check the model's answer (`grounding`) and keep such
+sentences out of a digest that quotes articles (`defang`, for the extractive summarizer).
 """
 
 from __future__ import annotations
@@ -42,8 +44,47 @@ INSTRUCTION_PATTERNS = tuple(
 )
 
 
+# What digest prose never holds: links (the render adds them from the fetched set), markup, script.
+_URL = re.compile(r"(?i)\b(?:https?|ftp)://|\bwww\.[a-z0-9-]+\.[a-z]")
+_DOMAIN_PATH = re.compile(
+    r"(?i)\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|ai|dev|app|co|cn|tw|hk|jp|info|xyz|me|ly|gl)/\S"
+)
+_MARKDOWN_LINK = re.compile(r"\]\s*\(|\[[^\]\n]{1,200}\]\s*:\s*\S")
+_HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>|&(?:lt|gt|amp|quot|#\d+);")
+_SCRIPT = re.compile(r"(?i)javascript\s*:|<\s*script|\bon(?:error|load|click|mouseover)\s*=|data:text/html")
+
+
 def looks_like_instruction(text: str) -> bool:
     return any(pattern.search(text) for pattern in INSTRUCTION_PATTERNS)
+
+
+def has_url(text: str) -> bool:
+    """A web address, with a scheme, `www.` or a bare `domain.tld/path` (`Character.ai` alone is a name)."""
+    return bool(_URL.search(text) or _DOMAIN_PATH.search(text))
+
+
+def has_markdown_link(text: str) -> bool:
+    return bool(_MARKDOWN_LINK.search(text))
+
+
+def has_script(text: str) -> bool:
+    return bool(_SCRIPT.search(text))
+
+
+def has_html(text: str) -> bool:
+    """An HTML tag or entity (`a < b > c` is not one)."""
+    return bool(_HTML.search(text))
+
+
+def quotable(sentence: str) -> bool:
+    """Whether a digest may quote an article's sentence: no instruction to a model, link, markup or script."""
+    return not (
+        looks_like_instruction(sentence)
+        or has_url(sentence)
+        or has_markdown_link(sentence)
+        or has_script(sentence)
+        or has_html(sentence)
+    )
 
 
 def clean_text(text: str) -> str:
@@ -136,19 +177,20 @@ def build_material(stories: Sequence[Story]) -> Material:
 
 
 def defang(stories: Sequence[Story]) -> list[Story]:
-    """The stories with instruction-like sentences and delimiter-like markup removed from article
-    text, for a summarizer that quotes articles (the extractive fallback) to work from."""
+    """The stories with delimiter-like markup and every unquotable sentence (an instruction to a
+    model, a link, HTML or script) removed from article text, for a summarizer that quotes articles
+    (the extractive one) to work from. The LLM's answer is checked for the same things instead."""
     cleaned: list[Story] = []
     for story in stories:
         articles = []
         for article in story.articles:
-            lines = [_without_instructions(line) for line in clean_text(article.text).splitlines()]
-            summary = _without_instructions(clean_text(article.summary).replace("\n", " "))
+            lines = [_quotable_only(line) for line in clean_text(article.text).splitlines()]
+            summary = _quotable_only(clean_text(article.summary).replace("\n", " "))
             text = "\n".join(line for line in lines if line)
             articles.append(article.model_copy(update={"text": text, "summary": summary}))
         cleaned.append(story.model_copy(update={"articles": tuple(articles)}))
     return cleaned
 
 
-def _without_instructions(line: str) -> str:
-    return join_sentences(s for s in split_sentences(line) if not looks_like_instruction(s))
+def _quotable_only(line: str) -> str:
+    return join_sentences(s for s in split_sentences(line) if quotable(s))

@@ -1,0 +1,176 @@
+"""The render stage as RenderFunction runs it in the cloud: an S3 store (moto), the GitHub publisher
+against the fake GitHub on loopback, and the archive under `archive/` in the bucket.
+
+PostPublished must name the commit and the URLs; a redelivery must change nothing; a GitHub failure
+must leave no archive page and announce nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+import httpx
+import pytest
+from moto import mock_aws
+
+from dailydigest import keys
+from dailydigest.adapters.publisher_github import GitHubPublisher
+from dailydigest.adapters.store_s3 import S3Store
+from dailydigest.domain.stages import render_stage
+from dailydigest.errors import PublishError
+from dailydigest.models.events import DigestWritten, PostPublished
+from dailydigest.wiring import archiver, render
+from tests.factories import SAMPLE_DATE, make_digest
+from tests.fakes import RecordingBus
+from tests.support.fake_github import FakeGitHub
+
+pytestmark = pytest.mark.integration
+
+TOKEN = "ghp_renderSTAGEtoken0123456789"  # noqa: S105 - a fake credential for the fake server
+ARCHIVE_URL = "https://d111111abcdef8.cloudfront.net"
+BUCKET = "digest-bucket"
+RUN = "20260312T000000Z-render01"
+DAY = SAMPLE_DATE.isoformat()
+ARCHIVE_KEYS = {
+    f"archive/posts/qwen/{DAY}.html": "text/html; charset=utf-8",
+    f"archive/img/qwen/{DAY}.png": "image/png",
+    "archive/topics/qwen/index.html": "text/html; charset=utf-8",
+    "archive/topics/qwen/feed.xml": "application/atom+xml; charset=utf-8",
+    "archive/index.html": "text/html; charset=utf-8",
+    "archive/feed.xml": "application/atom+xml; charset=utf-8",
+    "archive/index.json": "application/json; charset=utf-8",
+}
+
+
+@dataclass
+class CountingStore:
+    """The S3 store, recording which keys were written."""
+
+    inner: S3Store
+    puts: list[str] = field(default_factory=list)
+
+    def get(self, key: str) -> bytes:
+        return self.inner.get(key)
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self.puts.append(key)
+        self.inner.put(key, data, content_type)
+
+    def create(self, key: str, data: bytes, content_type: str) -> bool:
+        created = self.inner.create(key, data, content_type)
+        if created:
+            self.puts.append(key)
+        return created
+
+    def exists(self, key: str) -> bool:
+        return self.inner.exists(key)
+
+    def list(self, prefix: str) -> list[str]:
+        return self.inner.list(prefix)
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+
+@dataclass
+class Stack:
+    store: CountingStore
+    github: FakeGitHub
+    publisher: GitHubPublisher
+    bus: RecordingBus
+    written: DigestWritten
+
+    def render(self) -> PostPublished:
+        archive = archiver(self.store, ARCHIVE_URL)
+        return render_stage(self.written, self.store, render, self.publisher, self.bus, archive)
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    with mock_aws(), FakeGitHub(tmp_path / "remote.git", token=TOKEN) as github:
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket=BUCKET)
+        store = CountingStore(S3Store(BUCKET, "", client))
+        digest = make_digest()
+        store.put(keys.digest_key("qwen", SAMPLE_DATE), digest.model_dump_json().encode(), "application/json")
+        store.puts.clear()
+        written = DigestWritten(
+            run_id=RUN,
+            topic="qwen",
+            date=SAMPLE_DATE,
+            digest_key=keys.digest_key("qwen", SAMPLE_DATE),
+            generator="llm",
+        )
+        with httpx.Client() as http:
+            publisher = GitHubPublisher(
+                "octo/blog", TOKEN, api_url=github.api_url, client=http, sleep=lambda _: None
+            )
+            yield Stack(store, github, publisher, RecordingBus(), written)
+
+
+def test_post_published_carries_the_commit_and_the_urls(stack: Stack) -> None:
+    # When the stage renders and publishes the day's digest
+    event = stack.render()
+    # Then the event names the commit that holds the post and the image ...
+    head = stack.github.head()
+    assert event.commit_sha == head and event.changed is True
+    assert (event.run_id, event.topic, event.date) == (RUN, "qwen", dt.date(2026, 3, 12))
+    files = stack.github.files(head or "")
+    assert files[keys.post_path("qwen", SAMPLE_DATE)] == stack.store.get(event.post_key)
+    assert files[keys.image_path("qwen", SAMPLE_DATE)] == stack.store.get(event.image_key)
+    # ... the post's page on GitHub and its page in the archive
+    assert event.location == f"{stack.github.web_url}/octo/blog/blob/main/_posts/{DAY}-qwen-daily.md"
+    assert event.archive_url == f"{ARCHIVE_URL}/posts/qwen/{DAY}.html"
+    assert (event.post_path, event.image_path) == (
+        f"_posts/{DAY}-qwen-daily.md",
+        f"assets/img/posts/{DAY}-qwen-infographic.png",
+    )
+    # And exactly that event went to the bus, and survives the trip as EventBridge detail JSON
+    assert stack.bus.events == [event]
+    assert PostPublished.model_validate_json(event.model_dump_json()) == event
+
+
+def test_the_archive_lands_in_the_bucket_with_types_a_browser_needs(stack: Stack) -> None:
+    event = stack.render()
+    s3 = stack.store.inner
+    assert set(s3.list("archive/")) == set(ARCHIVE_KEYS)
+    for key, content_type in ARCHIVE_KEYS.items():
+        head = s3.client.head_object(Bucket=BUCKET, Key=key)
+        assert head["ContentType"] == content_type, key
+    page = s3.get(f"archive/posts/qwen/{DAY}.html").decode()
+    assert f'<a href="{event.location}" rel="noopener noreferrer">' in page
+    assert f'src="../../img/qwen/{DAY}.png"' in page
+
+
+def test_a_redelivery_commits_nothing_and_rewrites_nothing(stack: Stack) -> None:
+    # Given the digest was rendered and published once
+    first = stack.render()
+    commits, calls = len(stack.github.history()), len(stack.github.calls)
+    stack.store.puts.clear()
+    # When EventBridge delivers the same DigestWritten again
+    again = stack.render()
+    # Then the same commit is reported, unchanged, and nothing was written anywhere
+    assert (again.commit_sha, again.changed) == (first.commit_sha, False)
+    assert (again.location, again.archive_url) == (first.location, first.archive_url)
+    assert len(stack.github.history()) == commits
+    assert {call.method for call in stack.github.calls[calls:]} == {"GET"}
+    assert stack.store.puts == []
+    assert stack.bus.events == [first, again]
+
+
+def test_a_github_failure_leaves_no_archive_page_and_announces_nothing(stack: Stack) -> None:
+    # Given a token that may read the repository but not write to it
+    before = stack.github.head()
+    stack.github.fail("POST git/blobs", 403, message="Resource not accessible by personal access token")
+    # When the stage runs, Then it fails with one clear line
+    with pytest.raises(PublishError, match=r"^github octo/blog: POST /git/blobs refused \(403") as caught:
+        stack.render()
+    assert "\n" not in str(caught.value)
+    # And the blog, the archive and the bus are as they were
+    assert stack.github.head() == before
+    assert stack.store.list("archive/") == []
+    assert stack.bus.events == []

@@ -1,0 +1,57 @@
+"""The summarizer under test, wired to a FakeOpenAI server, and helpers to read what it wrote."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from dailydigest.adapters.summarizer_extractive import ExtractiveSummarizer
+from dailydigest.models.digest import Digest
+from dailydigest.summarize.grounding import strings
+from dailydigest.summarize.llm import LlmOptions, LlmSummarizer
+from tests.fakes import MemoryStore
+from tests.support.fake_openai import FakeOpenAI
+from tests.support.llm_fixtures import CANARY
+
+PRICES = {"test-model": (1.0, 2.0), "backup-model": (0.5, 1.0)}
+
+
+def make(
+    server: FakeOpenAI,
+    *,
+    store: MemoryStore | None = None,
+    fallback_models: tuple[str, ...] = (),
+    with_fallback: bool = True,
+    **options: Any,
+) -> LlmSummarizer:
+    """`test-model` at the server: short timeouts, one retry, priced, with the extractive fallback."""
+    settings: dict[str, Any] = {"timeout": 5.0, "max_retries": 1, "prices": PRICES, **options}
+    return LlmSummarizer(
+        model="test-model",
+        base_url=server.base_url,
+        api_key="test",
+        fallback_models=fallback_models,
+        options=LlmOptions(**settings),
+        cache=store,
+        fallback=ExtractiveSummarizer() if with_fallback else None,
+        canaries=[CANARY],
+    )
+
+
+def texts(digest: Digest) -> list[str]:
+    """Every prose string of a digest (not the sources' URLs)."""
+    data = digest.model_dump(mode="json", exclude={"sources", "usage", "fallback_reason"})
+    return [text for _, text in strings(data)]
+
+
+def shown(digest: Digest) -> list[str]:
+    """Every text a post shows: the prose and the sources' titles."""
+    return [*texts(digest), *(source.title for source in digest.sources)]
+
+
+def front_matter(post: str) -> dict[str, Any]:
+    _, front, _ = post.split("---\n", 2)
+    loaded = yaml.safe_load(front)
+    assert isinstance(loaded, dict)
+    return loaded

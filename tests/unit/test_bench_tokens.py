@@ -1,0 +1,37 @@
+"""The token benchmark's figures (scripts/bench_tokens.py): our prompts beat naive concatenation, and
+the fixtures reach every mode of the planner, so the closing figures mean what they say."""
+
+from __future__ import annotations
+
+import importlib.util
+from types import ModuleType
+
+import pytest
+
+from dailydigest.summarize.llm import LlmOptions, LlmSummarizer
+from tests.conftest import REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_tokens", REPO_ROOT / "scripts" / "bench_tokens.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("articles", "mode"), [(10, "single"), (30, "single"), (60, "map_reduce")])
+def test_prompts_stay_within_budget_and_below_naive_concatenation(
+    bench: ModuleType, articles: int, mode: str
+) -> None:
+    summarizer = LlmSummarizer(model="gpt-4o-mini", options=LlmOptions())
+    stories = bench.fixture(articles)
+    assert sum(len(story.articles) for story in stories) == articles
+    figures = bench.measure(summarizer, stories)
+    assert figures["mode"] == mode
+    assert figures["prompt"] < bench.naive_tokens(stories)
+    if mode == "single":
+        assert figures["prompt"] <= summarizer.options.budget.input_tokens
+    # A typical answer fits well under the caps the requests carry.
+    assert 0 < figures["completion"] < figures["completion_cap"]
