@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import stat
 import time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from dulwich.errors import NotGitRepository, NotTreeError
 from dulwich.object_store import commit_tree_changes
@@ -17,6 +17,7 @@ from dulwich.objects import Blob, Commit, ObjectID, Tree
 from dulwich.refs import HEADREF
 from dulwich.repo import Repo
 
+from dailydigest.adapters.repo_paths import checked_path
 from dailydigest.errors import PublishError
 from dailydigest.ports import PostFiles, PublishResult
 
@@ -134,17 +135,8 @@ class LocalGitPublisher:
 
     def _checked_path(self, path: str) -> str:
         """A repository-relative POSIX path that stays inside the repository and out of .git."""
-        pure = PurePosixPath(path)
-        if (
-            not path
-            or "\\" in path
-            or "\x00" in path
-            or pure.is_absolute()
-            or any(part in ("", ".", "..") for part in path.split("/"))
-            or pure.parts[0].lower() == ".git"
-        ):
-            raise PublishError(f"refusing path outside the repository: {path!r}")
-        # A symlinked directory inside the site could still point elsewhere.
+        checked_path(path)
+        # On disk, a symlinked directory inside the site could still point elsewhere.
         if not (self._site / path).resolve().is_relative_to(self._site):
             raise PublishError(f"refusing path that resolves outside the repository: {path!r}")
         return path
