@@ -8,30 +8,32 @@ that cannot be reached is replaced by the next fallback model; an answer that st
 about to pass its cost cap or its time budget, ends in the extractive digest (marked as a fallback)
 or a clear error.
 
+This module is that orchestration and its policies (cache, budgets, repair round, fallbacks). The
+parts it drives: `client` (the endpoint, its quirks and its replies), `prompt_messages` (each
+request's prompt), `outcome` (judging one reply), `assemble` (answer to Digest), `run_metrics`.
+
 The openai SDK is imported only when the first request is made.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import re
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from dailydigest.domain.text import normalize, split_sentences
+from dailydigest.domain.text import split_sentences
 from dailydigest.errors import DigestError
 from dailydigest.models.article import Story
-from dailydigest.models.digest import Analysis, Digest, Highlight, Implications, Source
+from dailydigest.models.digest import Digest
 from dailydigest.models.topic import Topic
 from dailydigest.ports import Store, Summarizer
-from dailydigest.summarize import prompts
+from dailydigest.summarize import prompt_messages, prompts
+from dailydigest.summarize.assemble import MAX_TAGS, build_digest
 from dailydigest.summarize.budget import (
     Budget,
     CostCapReached,
@@ -39,57 +41,63 @@ from dailydigest.summarize.budget import (
     Plan,
     TimeBudgetSpent,
     estimate_messages,
-    estimate_tokens,
     notes_output_tokens,
     plan_digest,
 )
 from dailydigest.summarize.cache import DigestCache, cache_key
-from dailydigest.summarize.grounding import check_answer, check_notes
-from dailydigest.summarize.material import Material, PromptStory, build_material
-from dailydigest.summarize.prompts import PROMPT_VERSION
-from dailydigest.summarize.schema import (
-    Answer,
-    CitedPoint,
-    JsonMode,
-    NotesAnswer,
-    describe_errors,
-    response_format,
-    skeleton,
-    strict_schema,
+from dailydigest.summarize.client import (
+    CONNECT_SECONDS,
+    ChatEndpoint,
+    ClientFactory,
+    Message,
+    ModelUnavailable,
+    Reply,
+    call_timeout,
+    openai_client_factory,
 )
+from dailydigest.summarize.material import Material, PromptStory, build_material
+from dailydigest.summarize.outcome import Outcome, digest_outcome, notes_outcome
+from dailydigest.summarize.prompt_messages import MAX_HIGHLIGHTS, MAX_NOTES_PER_STORY
+from dailydigest.summarize.prompts import PROMPT_VERSION
+from dailydigest.summarize.run_metrics import emit_run_metrics
+from dailydigest.summarize.schema import Answer, CitedPoint, JsonMode, NotesAnswer
 
 if TYPE_CHECKING:
     from dailydigest.settings import Settings
 
+# The names importable from here before the module was split keep working.
+__all__ = [
+    "CONNECT_SECONDS",
+    "MAX_HIGHLIGHTS",
+    "MAX_NOTES_PER_STORY",
+    "MAX_TAGS",
+    "MIN_CALL_SECONDS",
+    "ClientFactory",
+    "LlmError",
+    "LlmOptions",
+    "LlmSummarizer",
+    "Message",
+    "OnFailure",
+    "Reply",
+    "build_digest",
+    "call_timeout",
+    "openai_client_factory",
+]
+
 log = logging.getLogger(__name__)
 
 OnFailure = Literal["extractive", "fail"]
-Message = dict[str, str]
 Value = TypeVar("Value")
 
-MAX_HIGHLIGHTS = 8
-MAX_TAGS = 5
-MAX_NOTES_PER_STORY = 6
-# A dead endpoint fails in seconds, not after the whole read timeout (the SDK's default is 5 s).
-CONNECT_SECONDS = 10.0
 # Below this, a call would most likely time out: the run falls back instead of trying.
 MIN_CALL_SECONDS = 5.0
-_FIXED_TAGS = frozenset({"ai", "digest"})
-_UPDATE_PREFIX = re.compile(
-    r"^\s*(?:[（(【\[]\s*(?:更新|update)\s*[）)】\]]|(?:更新|update)\s*[:：])\s*", re.I
-)
-_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
 class LlmError(DigestError):
     """The LLM could not write a publishable digest, and the run is configured to fail on that."""
 
 
-class _Unavailable(Exception):
-    """The model could not be reached or refused the request (after the SDK's own retries)."""
-
-
-class _Invalid(Exception):
+class _InvalidAnswer(Exception):
     """The answer failed the checks again after the repair round."""
 
 
@@ -133,55 +141,6 @@ class LlmOptions:
         return Budget(self.context_tokens, self.max_output_tokens, self.article_tokens)
 
 
-@dataclass(frozen=True)
-class Reply:
-    """One chat completion, reduced to what the checks and the ledger need."""
-
-    content: str
-    finish_reason: str
-    refusal: str
-    prompt_tokens: int
-    completion_tokens: int
-
-
-@dataclass
-class _Outcome(Generic[Value]):
-    value: Value | None
-    errors: list[str]
-    truncated: bool = False
-
-
-ClientFactory = Callable[[], Any]
-
-
-def openai_client_factory(
-    base_url: str | None, api_key: str | None, timeout: float, max_retries: int
-) -> ClientFactory:
-    """Builds the SDK client on first use, with deliberate timeouts and retries (the SDK's own
-    default is a 10-minute timeout). The SDK retries 408/409/429/5xx and connection errors with
-    backoff, honouring Retry-After up to two minutes."""
-
-    def build() -> Any:
-        from openai import OpenAI
-
-        # Self-hosted endpoints (vLLM, Ollama) accept any key; the SDK insists on one.
-        return OpenAI(
-            base_url=base_url,
-            api_key=api_key or "unused",
-            timeout=call_timeout(timeout),
-            max_retries=max_retries,
-        )
-
-    return build
-
-
-def call_timeout(seconds: float) -> Any:
-    """The SDK timeout for one attempt: `seconds` to read the answer, less to connect."""
-    import openai
-
-    return openai.Timeout(seconds, connect=min(seconds, CONNECT_SECONDS))
-
-
 class LlmSummarizer:
     """Summarizer backed by an OpenAI-compatible chat completions endpoint."""
 
@@ -205,17 +164,14 @@ class LlmSummarizer:
         self.base_url = base_url
         self.fallback = fallback
         self.canaries = tuple(canaries)
-        self._factory = client_factory or openai_client_factory(
-            base_url, api_key, self.options.timeout, self.options.max_retries
+        self._endpoint = ChatEndpoint(
+            client_factory
+            or openai_client_factory(base_url, api_key, self.options.timeout, self.options.max_retries),
+            json_mode=self.options.json_mode,
+            temperature=self.options.temperature,
+            max_retries=self.options.max_retries,
         )
-        self._client: Any = None
         self._cache = DigestCache(cache) if cache is not None else None
-        # What the endpoint accepts, learned from its 400 answers and kept for the process's life.
-        self.json_mode: JsonMode = (
-            "json_schema" if self.options.json_mode == "auto" else self.options.json_mode
-        )
-        self._length_parameter = "max_tokens"
-        self._temperature = self.options.temperature
 
     @classmethod
     def from_settings(
@@ -244,6 +200,11 @@ class LlmSummarizer:
         where = urlsplit(self.base_url).netloc if self.base_url else "the OpenAI API"
         return f"llm {' -> '.join(self.models)} at {where}"
 
+    @property
+    def json_mode(self) -> JsonMode:
+        """The response format the endpoint is asked for now (it steps down in "auto" mode)."""
+        return self._endpoint.json_mode
+
     # --- the run ------------------------------------------------------------------------------------
 
     def summarize(self, topic: Topic, day: dt.date, stories: Sequence[Story]) -> Digest:
@@ -254,7 +215,7 @@ class LlmSummarizer:
             cached = self._cache.get(key)
             if cached is not None:
                 log.info("llm digest from cache", extra={"topic": topic.slug, "key": key[:16]})
-                _emit_metrics(None, outcome="cached")
+                emit_run_metrics(None, outcome="cached")
                 usage = cached.usage.model_copy(update={"cached": True}) if cached.usage else None
                 return cached.model_copy(update={"usage": usage})
         ledger = Ledger(self.options.prices, self.options.cost_cap_usd, run_seconds=self.options.run_seconds)
@@ -262,13 +223,13 @@ class LlmSummarizer:
         try:
             digest = self._write(topic, day, material, ledger)
         except CostCapReached as exc:
-            _emit_metrics(ledger, outcome="cost_cap")
+            emit_run_metrics(ledger, outcome="cost_cap")
             return self._fall_back(topic, day, stories, f"cost cap: {exc}", ledger)
         except TimeBudgetSpent as exc:
-            _emit_metrics(ledger, outcome="time_budget")
+            emit_run_metrics(ledger, outcome="time_budget")
             return self._fall_back(topic, day, stories, f"time budget: {exc}", ledger)
-        except (_Unavailable, _Invalid) as exc:
-            _emit_metrics(ledger, outcome="failed")
+        except (ModelUnavailable, _InvalidAnswer) as exc:
+            emit_run_metrics(ledger, outcome="failed")
             return self._fall_back(topic, day, stories, str(exc), ledger)
         finally:
             if ledger.unpriced:
@@ -279,7 +240,7 @@ class LlmSummarizer:
         digest = digest.model_copy(update={"usage": ledger.usage()})
         if self._cache is not None:
             self._cache.put(key, digest)
-        _emit_metrics(ledger, outcome="written")
+        emit_run_metrics(ledger, outcome="written")
         log.info(
             "llm digest written",
             extra={
@@ -312,10 +273,10 @@ class LlmSummarizer:
         for model in self.models:
             try:
                 return self._write_with(model, topic, day, material, ledger)
-            except _Unavailable as exc:
+            except ModelUnavailable as exc:
                 log.warning("llm model unavailable", extra={"model": model, "error": str(exc)})
                 failures.append(f"{model}: {exc}")
-        raise _Unavailable("no model could answer (" + "; ".join(failures) + ")")
+        raise ModelUnavailable("no model could answer (" + "; ".join(failures) + ")")
 
     def _write_with(
         self, model: str, topic: Topic, day: dt.date, material: Material, ledger: Ledger
@@ -327,7 +288,9 @@ class LlmSummarizer:
             notes = {}
             for batch, size in zip(plan.batches, plan.batch_article_tokens, strict=True):
                 notes.update(self._notes(model, topic, day, material, batch, size, ledger))
-            messages = self._reduce_messages(topic, day, material, notes)
+            messages = prompt_messages.reduce_messages(
+                topic, day, material, notes, self.options.budget.input_tokens
+            )
         else:
             stories = material.trimmed(range(len(material.stories)), plan.article_tokens)
             messages = self.digest_messages(topic, day, material, stories)
@@ -339,7 +302,7 @@ class LlmSummarizer:
             self.options.max_output_tokens,
             topic.locale,
             ledger,
-            lambda reply: self._check_digest(reply, topic, day, material, model),
+            lambda reply: digest_outcome(reply, topic, day, material, model, self.canaries),
         )
 
     # --- prompts and plan ---------------------------------------------------------------------------
@@ -364,21 +327,6 @@ class LlmSummarizer:
             lambda count: notes_output_tokens(count, ceiling),
         )
 
-    def _context(
-        self, topic: Topic, day: dt.date, material: Material, stories: Sequence[PromptStory]
-    ) -> dict[str, Any]:
-        return {
-            "topic_name": topic.display_name,
-            "date": day.isoformat(),
-            "nonce": material.nonce,
-            "stories": stories,
-            "source_count": sum(len(story.sources) for story in stories),
-            "min_highlights": min(3, len(stories)),
-            "max_highlights": min(MAX_HIGHLIGHTS, len(stories)),
-            "notes_mode": False,
-            "notes": {},
-        }
-
     def digest_messages(
         self,
         topic: Topic,
@@ -388,35 +336,12 @@ class LlmSummarizer:
         notes: Mapping[int, Sequence[CitedPoint]] | None = None,
     ) -> list[Message]:
         """The system and user messages that ask for the digest (from articles, or from notes)."""
-        context = self._context(topic, day, material, stories)
-        context.update(schema_text=skeleton(Answer))
-        if notes is not None:
-            context.update(notes_mode=True, notes=notes)
-        return [
-            {"role": "system", "content": prompts.render("system", topic.locale, **context)},
-            {"role": "user", "content": prompts.render("digest", topic.locale, **context)},
-        ]
+        return prompt_messages.digest_messages(topic, day, material, stories, notes)
 
     def notes_messages(
         self, topic: Topic, day: dt.date, material: Material, stories: Sequence[PromptStory]
     ) -> list[Message]:
-        context = self._context(topic, day, material, stories)
-        return [
-            {"role": "system", "content": prompts.render("system", topic.locale, **context)},
-            {"role": "user", "content": prompts.render("notes", topic.locale, **context)},
-        ]
-
-    def _reduce_messages(
-        self, topic: Topic, day: dt.date, material: Material, notes: Mapping[int, Sequence[CitedPoint]]
-    ) -> list[Message]:
-        """The digest prompt over the notes, with fewer notes per story until it fits the budget."""
-        messages: list[Message] = []
-        for per_story in range(MAX_NOTES_PER_STORY, 0, -1):
-            kept = {number: list(facts)[:per_story] for number, facts in notes.items()}
-            messages = self.digest_messages(topic, day, material, material.stories, kept)
-            if estimate_messages(messages) <= self.options.budget.input_tokens:
-                break
-        return messages
+        return prompt_messages.notes_messages(topic, day, material, stories)
 
     def _notes(
         self,
@@ -442,10 +367,10 @@ class LlmSummarizer:
                 notes_output_tokens(len(stories), self.options.max_output_tokens),
                 topic.locale,
                 ledger,
-                lambda reply: _notes_outcome(reply, material, numbers, self.canaries),
+                lambda reply: notes_outcome(reply, material, numbers, self.canaries),
             )
             found = {entry.story: list(entry.facts) for entry in answer.stories}
-        except _Invalid as exc:
+        except _InvalidAnswer as exc:
             log.warning(
                 "llm notes rejected, using article leads", extra={"stories": numbers, "error": str(exc)}
             )
@@ -462,7 +387,7 @@ class LlmSummarizer:
         max_tokens: int,
         locale: str,
         ledger: Ledger,
-        check: Callable[[Reply], _Outcome[Value]],
+        check: Callable[[Reply], Outcome[Value]],
     ) -> Value:
         first = self._complete(model, messages, schema_name, answer_model, max_tokens, ledger)
         outcome = check(first)
@@ -487,33 +412,14 @@ class LlmSummarizer:
         if retried.value is not None and not retried.errors:
             return retried.value
         summary = "; ".join(retried.errors[:3])
-        raise _Invalid(
+        raise _InvalidAnswer(
             f"{model} gave no valid {schema_name.replace('_', ' ')} after one repair round ({summary})"
         )
 
-    def _check_digest(
-        self, reply: Reply, topic: Topic, day: dt.date, material: Material, model: str
-    ) -> _Outcome[Digest]:
-        problem = _reply_problem(reply)
-        if problem is not None:
-            return problem
-        checked = check_answer(reply.content, material, self.canaries)
-        if checked.dropped:
-            log.info("llm answer adjusted", extra={"model": model, "dropped": checked.dropped[:10]})
-        if checked.value is None or checked.errors:
-            return _Outcome(None, checked.errors)
-        try:
-            digest = build_digest(topic, day, material, checked.value, model, checked.grounding)
-        except ValidationError as exc:
-            return _Outcome(None, describe_errors(exc))
-        return _Outcome(digest, [])
-
-    # --- the endpoint ----------------------------------------------------------------------------------
+    # --- the endpoint, within the run's budgets -------------------------------------------------------
 
     def _client_instance(self) -> Any:
-        if self._client is None:
-            self._client = self._factory()
-        return self._client
+        return self._endpoint.client()
 
     def request(
         self,
@@ -524,13 +430,7 @@ class LlmSummarizer:
         max_tokens: int,
     ) -> dict[str, Any]:
         """The chat completions request, in the form this endpoint has been found to accept."""
-        request: dict[str, Any] = {"model": model, "messages": messages, self._length_parameter: max_tokens}
-        format_ = response_format(schema_name, answer_model, self.json_mode)
-        if format_ is not None:
-            request["response_format"] = format_
-        if self._temperature is not None:
-            request["temperature"] = self._temperature
-        return request
+        return self._endpoint.request(model, messages, schema_name, answer_model, max_tokens)
 
     def _complete(
         self,
@@ -541,38 +441,20 @@ class LlmSummarizer:
         max_tokens: int,
         ledger: Ledger,
     ) -> Reply:
-        import openai
-
-        estimate = estimate_messages(messages)
-        if self.json_mode == "json_schema":
-            estimate += estimate_tokens(json.dumps(strict_schema(answer_model)))
+        """One call, refused beforehand when its worst case would pass the cost cap, and recorded."""
+        estimate = self._endpoint.estimate(messages, answer_model)
         ledger.ensure_room(model, estimate, max_tokens)
-        client = self._client_instance()
-        for _ in range(4):  # at most one downgrade per adaptable parameter
-            request = self.request(model, messages, schema_name, answer_model, max_tokens)
-            timeout = self._attempt_seconds(ledger)
-            try:
-                completion = client.chat.completions.create(**request, timeout=call_timeout(timeout))
-            except openai.BadRequestError as exc:
-                if self._adapt(exc):
-                    continue
-                raise _Unavailable(f"request rejected: {_error_text(exc)}") from None
-            except openai.APITimeoutError:
-                raise _Unavailable(
-                    f"timed out after {timeout:g}s ({self.options.max_retries} retries)"
-                ) from None
-            except openai.APIConnectionError as exc:
-                raise _Unavailable(f"connection failed: {exc}") from None
-            except openai.APIStatusError as exc:
-                raise _Unavailable(f"HTTP {exc.status_code}: {_error_text(exc)}") from None
-            except ValueError:  # the SDK could not parse the body (a proxy's page, a cut connection)
-                raise _Unavailable("unusable response: the reply is not JSON") from None
-            except openai.OpenAIError as exc:
-                raise _Unavailable(f"unusable response: {' '.join(str(exc).split())[:200]}") from None
-            reply = _reply(completion, estimate)
-            ledger.record(model, reply.prompt_tokens, reply.completion_tokens)
-            return reply
-        raise _Unavailable("the endpoint rejected every form of the request")
+        reply = self._endpoint.complete(
+            model,
+            messages,
+            schema_name,
+            answer_model,
+            max_tokens,
+            prompt_estimate=estimate,
+            attempt_seconds=lambda: self._attempt_seconds(ledger),
+        )
+        ledger.record(model, reply.prompt_tokens, reply.completion_tokens)
+        return reply
 
     def _attempt_seconds(self, ledger: Ledger) -> float:
         """One attempt's timeout: the configured one, shortened so that the SDK's attempts
@@ -583,121 +465,6 @@ class LlmSummarizer:
         share = left / (self.options.max_retries + 1)
         return max(round(min(self.options.timeout, share), 1), 0.1)
 
-    def _adapt(self, exc: Exception) -> bool:
-        """Fall back to what a 400 says the endpoint lacks; False when it names nothing we can drop."""
-        text = _error_text(exc).lower()
-        if (
-            self.options.json_mode == "auto"
-            and self.json_mode != "none"
-            and any(
-                word in text for word in ("response_format", "json_schema", "json_object", "response format")
-            )
-        ):
-            downgraded: JsonMode = "json_object" if self.json_mode == "json_schema" else "none"
-            log.warning(
-                "llm endpoint rejects the response format", extra={"from": self.json_mode, "to": downgraded}
-            )
-            self.json_mode = downgraded
-            return True
-        if (
-            self._length_parameter == "max_tokens"
-            and "max_tokens" in text
-            and "max_completion_tokens" in text
-        ):
-            self._length_parameter = "max_completion_tokens"
-            return True
-        if self._temperature is not None and "temperature" in text:
-            self._temperature = None
-            return True
-        return False
-
-
-# --- building the digest ------------------------------------------------------------------------------
-
-
-def build_digest(
-    topic: Topic, day: dt.date, material: Material, answer: Answer, model: str, grounding: float | None
-) -> Digest:
-    """The Digest: the answer's prose (in Taiwan Traditional Chinese for zh-TW) plus topic, date,
-    sources and provenance from the fetched set. Highlights of stories fetch marked as updates are
-    updates; a second highlight of one story is dropped."""
-    if topic.locale == "zh-TW":
-        from dailydigest.summarize.chinese import to_taiwan
-
-        local: Callable[[str], str] = to_taiwan
-    else:
-
-        def local(text: str) -> str:
-            return text
-
-    def prose(text: str) -> str:
-        return local(_MARKDOWN_EMPHASIS.sub(r"\2", text)).strip()
-
-    source_story = material.source_story
-    updates = {story.number for story in material.stories if story.is_update}
-    highlights = []
-    covered: set[int] = set()
-    for item in answer.highlights:
-        # The cited sources say which story a highlight is about (and so whether it is an update)
-        # when the number the model gave is not one of theirs.
-        cited = [source_story[i] for i in item.source_ids]
-        story = item.story if item.story in cited else Counter(cited).most_common(1)[0][0]
-        if story in covered:  # the prompt asks for one highlight per story
-            log.info("llm highlight dropped", extra={"story": story, "reason": "story already covered"})
-            continue
-        covered.add(story)
-        is_update = story in updates
-        # Fetch decides what is an update; the post adds the marker itself.
-        headline = _UPDATE_PREFIX.sub("", item.headline)
-        highlights.append(
-            Highlight(
-                headline=prose(headline) or prose(item.headline),
-                body=prose(item.body),
-                source_ids=tuple(item.source_ids),
-                is_update=is_update,
-            )
-        )
-    return Digest(
-        topic=topic.slug,
-        display_name=topic.display_name,
-        date=day,
-        locale=topic.locale,
-        trend_overview=prose(answer.trend_overview),
-        highlights=tuple(highlights),
-        analysis=Analysis(
-            significance=prose(answer.analysis.significance),
-            comparison=prose(answer.analysis.comparison),
-            market_impact=prose(answer.analysis.market_impact),
-        ),
-        key_points=tuple(prose(point.text) for point in answer.key_points),
-        implications=Implications(
-            developers=tuple(prose(text) for text in answer.implications.developers),
-            users=tuple(prose(text) for text in answer.implications.users),
-        ),
-        tags=_tags(answer.tags, topic, prose),
-        ai_summary=prose(answer.ai_summary),
-        sources=tuple(
-            Source(id=source.id, title=local(source.title)[:300], url=source.url, publisher=source.publisher)
-            for source in material.sources
-        ),
-        generator="llm",
-        model=model[:100],
-        grounding=grounding,
-        prompt_version=PROMPT_VERSION,
-    )
-
-
-def _tags(tags: Sequence[str], topic: Topic, prose: Callable[[str], str]) -> tuple[str, ...]:
-    """The answer's tags without duplicates or the ones the post adds itself (display name, AI, Digest)."""
-    excluded = {normalize(topic.display_name), *_FIXED_TAGS}
-    kept: dict[str, str] = {}
-    for tag in tags:
-        text = prose(tag)
-        key = normalize(text)
-        if text and key not in excluded and key not in kept:
-            kept[key] = text
-    return tuple(kept.values())[:MAX_TAGS]
-
 
 def _lead_notes(story: PromptStory) -> list[CitedPoint]:
     """A story's notes without the model: the leading sentences of its articles."""
@@ -706,98 +473,3 @@ def _lead_notes(story: PromptStory) -> list[CitedPoint]:
         for sentence in split_sentences(source.text)[:2]:
             notes.append(CitedPoint(text=sentence[:1000], source_ids=[source.id]))
     return notes[:MAX_NOTES_PER_STORY] or [CitedPoint(text=story.title, source_ids=[story.sources[0].id])]
-
-
-# --- replies ---------------------------------------------------------------------------------------------
-
-
-def _reply(completion: Any, estimate: int) -> Reply:
-    """The reply's first choice; a body that is not a chat completion (a proxy's page, an error
-    object sent with status 200) is the endpoint's failure, not a bad answer to repair."""
-    choices = getattr(completion, "choices", None)
-    choice = choices[0] if isinstance(choices, list) and choices else None
-    message = getattr(choice, "message", None)
-    content = getattr(message, "content", None)
-    if not hasattr(message, "content") or not isinstance(content, str | None):
-        extra = getattr(completion, "model_extra", None) or {}
-        said = extra.get("error") if isinstance(extra, dict) else None
-        if isinstance(said, dict):
-            said = said.get("message") or said
-        detail = f" (the endpoint says: {' '.join(str(said).split())[:200]})" if said else ""
-        raise _Unavailable(f"unusable response: not a chat completion{detail}")
-    content = content or ""
-    refusal = getattr(message, "refusal", None) or ""
-    usage = getattr(completion, "usage", None)
-    return Reply(
-        content=content,
-        finish_reason=str(getattr(choice, "finish_reason", None) or ""),
-        refusal=str(refusal),
-        # Endpoints that report no usage (or nonsense) are billed by the estimate.
-        prompt_tokens=_count(getattr(usage, "prompt_tokens", None), estimate),
-        completion_tokens=_count(getattr(usage, "completion_tokens", None), estimate_tokens(content)),
-    )
-
-
-def _count(value: object, estimate: int) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    return estimate
-
-
-def _reply_problem(reply: Reply) -> _Outcome[Any] | None:
-    if reply.refusal:
-        return _Outcome(None, [f"the model refused: {reply.refusal[:200]}"])
-    if reply.finish_reason == "length":
-        return _Outcome(
-            None, ["the answer was cut off at the output limit (finish_reason length)"], truncated=True
-        )
-    if reply.finish_reason == "content_filter":
-        return _Outcome(None, ["the answer was withheld by the endpoint's content filter"])
-    if not reply.content.strip():
-        return _Outcome(None, ["the answer was empty"])
-    return None
-
-
-def _notes_outcome(
-    reply: Reply, material: Material, numbers: Sequence[int], canaries: Sequence[str]
-) -> _Outcome[NotesAnswer]:
-    problem = _reply_problem(reply)
-    if problem is not None:
-        return problem
-    checked = check_notes(reply.content, material, numbers, canaries)
-    return _Outcome(checked.value, checked.errors)
-
-
-def _error_text(exc: Exception) -> str:
-    """An SDK error's message (the endpoint's own words), one line, bounded."""
-    message = getattr(exc, "message", None) or str(exc)
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict) and body.get("message") and body["message"] not in message:
-        message = f"{message} {body['message']}"
-    return " ".join(str(message).split())[:300]
-
-
-_OUTCOME_METRICS = {
-    "written": "LlmDigestsWritten",
-    "cached": "LlmDigestCacheHits",
-    "failed": "LlmFailures",
-    "cost_cap": "LlmCostCapReached",
-    "time_budget": "LlmTimeBudgetSpent",
-}
-
-
-def _emit_metrics(ledger: Ledger | None, *, outcome: str) -> None:
-    """EMF metrics for this invocation: tokens, cost, calls and how the run ended."""
-    from aws_lambda_powertools.metrics import MetricUnit
-
-    from dailydigest.observability import metrics
-
-    metrics.add_metric(name=_OUTCOME_METRICS[outcome], unit=MetricUnit.Count, value=1)
-    if ledger is None:
-        return
-    metrics.add_metric(name="LlmCalls", unit=MetricUnit.Count, value=ledger.calls)
-    metrics.add_metric(name="PromptTokens", unit=MetricUnit.Count, value=ledger.prompt_tokens)
-    metrics.add_metric(name="CompletionTokens", unit=MetricUnit.Count, value=ledger.completion_tokens)
-    usage = ledger.usage()
-    if usage.cost_usd is not None:
-        metrics.add_metric(name="CostUsd", unit=MetricUnit.NoUnit, value=usage.cost_usd)

@@ -1,0 +1,79 @@
+"""The chat messages of each request: the digest over articles (one call) or over notes (the reduce
+step of map-reduce), and the notes of one batch of stories (the map step)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from dailydigest.models.topic import Topic
+from dailydigest.summarize import prompts
+from dailydigest.summarize.budget import estimate_messages
+from dailydigest.summarize.client import Message
+from dailydigest.summarize.material import Material, PromptStory
+from dailydigest.summarize.schema import Answer, CitedPoint, skeleton
+
+MAX_HIGHLIGHTS = 8
+MAX_NOTES_PER_STORY = 6
+
+
+def digest_messages(
+    topic: Topic,
+    day: dt.date,
+    material: Material,
+    stories: Sequence[PromptStory],
+    notes: Mapping[int, Sequence[CitedPoint]] | None = None,
+) -> list[Message]:
+    """The system and user messages that ask for the digest (from articles, or from notes)."""
+    context = _context(topic, day, material, stories)
+    context.update(schema_text=skeleton(Answer))
+    if notes is not None:
+        context.update(notes_mode=True, notes=notes)
+    return [
+        {"role": "system", "content": prompts.render("system", topic.locale, **context)},
+        {"role": "user", "content": prompts.render("digest", topic.locale, **context)},
+    ]
+
+
+def notes_messages(
+    topic: Topic, day: dt.date, material: Material, stories: Sequence[PromptStory]
+) -> list[Message]:
+    context = _context(topic, day, material, stories)
+    return [
+        {"role": "system", "content": prompts.render("system", topic.locale, **context)},
+        {"role": "user", "content": prompts.render("notes", topic.locale, **context)},
+    ]
+
+
+def reduce_messages(
+    topic: Topic,
+    day: dt.date,
+    material: Material,
+    notes: Mapping[int, Sequence[CitedPoint]],
+    input_tokens: int,
+) -> list[Message]:
+    """The digest prompt over the notes, with fewer notes per story until it fits `input_tokens`."""
+    messages: list[Message] = []
+    for per_story in range(MAX_NOTES_PER_STORY, 0, -1):
+        kept = {number: list(facts)[:per_story] for number, facts in notes.items()}
+        messages = digest_messages(topic, day, material, material.stories, kept)
+        if estimate_messages(messages) <= input_tokens:
+            break
+    return messages
+
+
+def _context(
+    topic: Topic, day: dt.date, material: Material, stories: Sequence[PromptStory]
+) -> dict[str, Any]:
+    return {
+        "topic_name": topic.display_name,
+        "date": day.isoformat(),
+        "nonce": material.nonce,
+        "stories": stories,
+        "source_count": sum(len(story.sources) for story in stories),
+        "min_highlights": min(3, len(stories)),
+        "max_highlights": min(MAX_HIGHLIGHTS, len(stories)),
+        "notes_mode": False,
+        "notes": {},
+    }
