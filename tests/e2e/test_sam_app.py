@@ -33,6 +33,15 @@ print(json.dumps({"layer": dailydigest.__file__, "result": result}))
 """
 
 
+def _runs_on_amazon_linux_2(tag: str) -> bool:
+    platform = tag.rsplit("-", 1)[-1]
+    if platform == "any" or platform in ("manylinux1_x86_64", "manylinux2010_x86_64", "manylinux2014_x86_64"):
+        return True
+    if platform.startswith("manylinux_2_") and platform.endswith("_x86_64"):
+        return int(platform.split("_")[2]) <= 17
+    return False
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if SAM is None:
@@ -94,6 +103,19 @@ def test_built_layer_holds_the_package_and_its_dependencies(built: Path) -> None
         "pylopdf_fonts_zh_tw",
     ):
         assert (layer / name).exists(), name
+    # Bytecode is compiled at build time (Lambda's /opt is read-only), the runtime's botocore is not
+    # duplicated, and the font package's unused serif face is gone.
+    assert (layer / "dailydigest" / "__pycache__" / "wiring.cpython-311.pyc").is_file()
+    assert not (layer / "botocore").exists()
+    assert not (layer / "pylopdf_fonts_zh_tw" / "NotoSerifTC-Regular.otf").exists()
+    # Every wheel runs on the runtime's platform (Amazon Linux 2: glibc 2.26, so manylinux <= 2.17 tags).
+    for wheel in layer.glob("*.dist-info/WHEEL"):
+        tags = [
+            line.split(": ", 1)[1].strip()
+            for line in wheel.read_text().splitlines()
+            if line.startswith("Tag:")
+        ]
+        assert any(_runs_on_amazon_linux_2(tag) for tag in tags), (wheel.parent.name, tags)
     for function in ("FetchFunction", "SummarizeFunction", "RenderFunction"):
         assert (built / function / "app.py").is_file()
         assert not (built / function / "dailydigest").exists(), "shared code must live in the layer only"
