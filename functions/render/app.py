@@ -18,7 +18,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     deps = services()
     payload = written.model_dump(mode="json")
     with stage_record(deps.store, "render", written.run_id, written.topic, written.date, payload) as record:
-        archive = archiver(deps.store, deps.settings.archive_url)
+        archive = archiver(deps.store, deps.settings.archive_url, deps.settings.blog_post_url)
         published = render_stage(
             written, deps.store, render, deps.publisher, deps.bus, archive, deps.settings.commit_message
         )

@@ -104,3 +104,19 @@ def test_commit_message_placeholders_are_checked() -> None:
     )
     with pytest.raises(ConfigError, match="placeholders"):
         Settings.from_env({"DIGEST_COMMIT_MESSAGE": "digest for {day}"})
+
+
+def test_blog_post_url_template() -> None:
+    from dailydigest.wiring import blog_post_url
+
+    template = Settings.from_env(
+        {"DIGEST_BLOG_POST_URL": "https://me.example/{year}/{month}/{day}/{topic}-daily/"}
+    )
+    assert template.blog_post_url is not None
+    assert (
+        blog_post_url(template.blog_post_url, "qwen", dt.date(2026, 3, 5))
+        == "https://me.example/2026/03/05/qwen-daily/"
+    )
+    for bad in ("https://me.example/{slug}/", "ftp://me.example/{topic}", "https://me.example/{"):
+        with pytest.raises(ConfigError, match="blog_post_url"):
+            Settings.from_env({"DIGEST_BLOG_POST_URL": bad})

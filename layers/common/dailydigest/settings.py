@@ -64,6 +64,7 @@ ENV_NAMES: dict[str, str] = {
     "GITHUB_TOKEN_SECRET": "github_token_secret",
     "OPENAI_API_KEY_SECRET": "openai_api_key_secret",
     "DIGEST_ARCHIVE_URL": "archive_url",
+    "DIGEST_BLOG_POST_URL": "blog_post_url",
     "DIGEST_GIT_AUTHOR_NAME": "git_author_name",
     "DIGEST_GIT_AUTHOR_EMAIL": "git_author_email",
     "DIGEST_COMMIT_MESSAGE": "commit_message",
@@ -141,6 +142,9 @@ class Settings(BaseModel):
     github_token_secret: str | None = None
     openai_api_key_secret: str | None = None
     archive_url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
+    # Where a post appears on the blog, e.g. https://me.github.io/posts/{topic}-daily/ (Jekyll permalinks
+    # vary by theme); placeholders {topic}, {date}, {year}, {month}, {day}. Unset: link the committed file.
+    blog_post_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)] | None = None
     git_author_name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "dailydigest"
     # Placeholders: {name} (display name), {topic} (slug), {date}.
     commit_message: Annotated[str, StringConstraints(min_length=1, max_length=200)] = (
@@ -197,6 +201,17 @@ class Settings(BaseModel):
     @property
     def uses_s3(self) -> bool:
         return self.store.startswith("s3://")
+
+    @field_validator("blog_post_url")
+    @classmethod
+    def _known_url_placeholders(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                value.format(topic="t", date="2026-01-01", year="2026", month="01", day="01")
+            except (KeyError, IndexError, ValueError) as exc:
+                known = "{topic}, {date}, {year}, {month}, {day}"
+                raise ValueError(f"blog post URL placeholders are {known} ({exc})") from None
+        return value
 
     @field_validator("commit_message")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -178,10 +179,28 @@ class Services:
         }
 
 
-def archiver(store: Store, archive_url: str | None) -> Callable[[Digest, str, bytes, str], str]:
-    """The render stage's archive step: update the store's archive/ and name the post's page."""
+def blog_post_url(template: str, topic: str, day: dt.date) -> str:
+    """The post's address on the blog, from the DIGEST_BLOG_POST_URL template."""
+    return template.format(
+        topic=topic,
+        date=day.isoformat(),
+        year=f"{day.year:04d}",
+        month=f"{day.month:02d}",
+        day=f"{day.day:02d}",
+    )
 
-    def update(digest: Digest, post_text: str, image_png: bytes, post_url: str) -> str:
+
+def archiver(
+    store: Store, archive_url: str | None, post_url_template: str | None = None
+) -> Callable[[Digest, str, bytes, str], str]:
+    """The render stage's archive step: update the store's archive/ and name the post's page.
+    Archive pages link to the post on the blog when its address is configured, else to what the
+    publisher reports (the committed file)."""
+
+    def update(digest: Digest, post_text: str, image_png: bytes, location: str) -> str:
+        post_url = (
+            blog_post_url(post_url_template, digest.topic, digest.date) if post_url_template else location
+        )
         from dailydigest.archive import ArchiveEntry, update_archive
         from dailydigest.render.alt_text import image_alt
         from dailydigest.render.locale import strings_for
