@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dailydigest.errors import NotFoundError
-from dailydigest.models.article import Story
-from dailydigest.models.digest import Digest
 from dailydigest.models.events import PipelineEvent
-from dailydigest.models.topic import Topic
-from dailydigest.ports import PostFiles, PublishResult
 
 
 @dataclass
@@ -53,29 +47,3 @@ class RecordingBus:
 
     def describe(self) -> str:
         return "recording bus"
-
-
-@dataclass
-class RecordingPublisher:
-    published: list[PostFiles] = field(default_factory=list)
-
-    def publish(self, files: PostFiles) -> PublishResult:
-        changed = not self.published or self.published[-1] != files
-        self.published.append(files)
-        return PublishResult(commit_sha="a" * 40, changed=changed, location=f"memory:{files.post_path}")
-
-    def describe(self) -> str:
-        return "recording publisher"
-
-
-@dataclass
-class CountingSummarizer:
-    """Delegates to a real summarizer and counts calls (idempotency checks)."""
-
-    inner: object
-    calls: int = 0
-    name: str = "counting"
-
-    def summarize(self, topic: Topic, day: dt.date, stories: Sequence[Story]) -> Digest:
-        self.calls += 1
-        return self.inner.summarize(topic, day, stories)  # type: ignore[attr-defined,no-any-return]

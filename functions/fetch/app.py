@@ -36,26 +36,15 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     }
     with stage_record(deps.store, "fetch", run_id, topic.slug, day, payload) as record:
         outcome = fetch_stage(topic, day, run_id, deps.sources, deps.store, deps.bus)
-        record.details = {"articles": outcome.article_count}
         if isinstance(outcome, NoNews):
             record.outcome = "no_news"
-            record.details["minimum"] = outcome.minimum
-        else:
-            record.outputs = {"stories": outcome.stories_key}
-            record.details["stories"] = outcome.story_count
-    if isinstance(outcome, NoNews):
-        count("NoNews")
-        logger.warning(
-            "no news for topic",
-            topic=topic.slug,
-            date=day.isoformat(),
-            articles=outcome.article_count,
-            minimum=outcome.minimum,
-        )
-        return {"outcome": "no_news", **outcome.model_dump(mode="json")}
+            record.details = {"articles": outcome.article_count, "minimum": outcome.minimum}
+            count("NoNews")
+            logger.warning("no news for topic", topic=topic.slug, date=day.isoformat(), **record.details)
+            return {"outcome": "no_news", **outcome.model_dump(mode="json")}
+        record.outputs = {"stories": outcome.stories_key}
+        record.details = {"articles": outcome.article_count, "stories": outcome.story_count}
     count("ArticlesFetched", outcome.article_count)
     count("Stories", outcome.story_count)
-    logger.info(
-        "articles fetched", topic=topic.slug, articles=outcome.article_count, stories=outcome.story_count
-    )
+    logger.info("articles fetched", topic=topic.slug, **record.details)
     return {"outcome": "fetched", **outcome.model_dump(mode="json")}

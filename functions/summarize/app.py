@@ -20,9 +20,10 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     with stage_record(
         deps.store, "summarize", fetched.run_id, fetched.topic, fetched.date, payload
     ) as record:
-        written = summarize_stage(fetched, deps.store, deps.summarizer, deps.bus)
+        summarized = summarize_stage(fetched, deps.store, deps.summarizer, deps.bus)
+        written = summarized.event
         record.outputs = {"digest": written.digest_key}
-        record.details = digest_facts(deps.store, written.digest_key)
+        record.details = digest_facts(summarized.digest)
     count("DigestsWritten")
     logger.info("digest written", topic=written.topic, generator=written.generator, key=written.digest_key)
     return written.model_dump(mode="json")

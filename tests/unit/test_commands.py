@@ -14,7 +14,7 @@ from dailydigest.commands.deploy_params import overrides
 from dailydigest.commands.invoke import invoke_fetch
 from dailydigest.commands.local import BadInput
 from dailydigest.commands.run import MAX_BACKFILL_DAYS, days_to_run
-from dailydigest.errors import DigestError
+from dailydigest.errors import BadEventError, DigestError
 
 
 def _args(**values: Any) -> argparse.Namespace:
@@ -130,5 +130,5 @@ def test_invoke_without_the_stack() -> None:
 @pytest.mark.parametrize(("topic", "date"), [("Bad Slug", None), ("qwen", "2026-02-30")])
 def test_invoke_validates_before_calling_aws(topic: str, date: str | None) -> None:
     cloudformation, lambda_client, cfn_stub, lambda_stub = _clients()
-    with cfn_stub, lambda_stub, pytest.raises(BadInput):
+    with cfn_stub, lambda_stub, pytest.raises(BadEventError):
         invoke_fetch(topic, date, "dailydigest", cloudformation, lambda_client)

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from dailydigest.errors import DigestError
-from dailydigest.runrecords import digest_facts, input_hash, list_runs, record_key, stage_record
+from dailydigest.keys import run_record_key
+from dailydigest.runrecords import digest_facts, input_hash, list_runs, stage_record
 from tests.factories import make_digest
 from tests.fakes import MemoryStore
 
@@ -19,7 +20,7 @@ def test_a_stage_writes_one_record_with_outputs_and_duration() -> None:
     saved = list_runs(store)[0].stages["render"]
     assert saved.outcome == "ok" and saved.outputs["post"].endswith("post.md")
     assert saved.input_hash == input_hash({"a": 1}) and saved.duration_ms >= 0
-    assert store.list("runs/") == [record_key("qwen", DAY, "run-000001", "render")]
+    assert store.list("runs/") == [run_record_key("qwen", DAY, "run-000001", "render")]
 
 
 def test_a_failing_stage_is_recorded_and_the_error_still_raised() -> None:
@@ -47,7 +48,7 @@ def test_runs_are_grouped_filtered_and_newest_first() -> None:
         for stage in ("fetch", "summarize", "render"):
             with stage_record(store, stage, run_id, topic, DAY, {}):  # type: ignore[arg-type]
                 pass
-    assert [s.run_id for s in list_runs(store, "qwen")] == ["run-000012", "run-000010"]
+    assert [s.first.run_id for s in list_runs(store, "qwen")] == ["run-000012", "run-000010"]
     assert list(list_runs(store)[0].stages) == ["fetch", "summarize", "render"]
     store.put("runs/qwen/2026-11-28/run-000099/fetch.json", b"{not json", "application/json")
     assert len(list_runs(store)) == 3  # a damaged record is skipped, not fatal
@@ -62,8 +63,15 @@ def test_duplicate_delivery_keeps_the_first_record() -> None:
 
 
 def test_digest_facts() -> None:
-    store = MemoryStore()
     digest = make_digest()
-    store.put("d.json", digest.model_dump_json().encode(), "application/json")
-    facts = digest_facts(store, "d.json")
+    facts = digest_facts(digest)
     assert facts["generator"] == digest.generator and facts["sources"] == len(digest.sources)
+    assert set(facts) == {
+        "generator",
+        "model",
+        "prompt_version",
+        "grounding",
+        "usage",
+        "fallback_reason",
+        "sources",
+    }

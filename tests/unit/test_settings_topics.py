@@ -107,7 +107,7 @@ def test_commit_message_placeholders_are_checked() -> None:
 
 
 def test_blog_post_url_template() -> None:
-    from dailydigest.wiring import blog_post_url
+    from dailydigest.keys import blog_post_url
 
     template = Settings.from_env(
         {"DIGEST_BLOG_POST_URL": "https://me.example/{year}/{month}/{day}/{topic}-daily/"}

@@ -25,6 +25,14 @@ def image_key(topic: str, day: dt.date) -> str:
     return day_prefix(topic, day) + "infographic.png"
 
 
+def run_record_key(topic: str, day: dt.date, run_id: str, stage: str) -> str:
+    return f"runs/{topic}/{day.isoformat()}/{run_id}/{stage}.json"
+
+
+def run_records_prefix(topic: str | None = None) -> str:
+    return f"runs/{topic}/" if topic else "runs/"
+
+
 def post_path(topic: str, day: dt.date) -> str:
     """Where the post lives in the blog repository (DESIGN.md contract)."""
     return f"_posts/{day.isoformat()}-{topic}-daily.md"
@@ -33,3 +41,14 @@ def post_path(topic: str, day: dt.date) -> str:
 def image_path(topic: str, day: dt.date) -> str:
     """Where the infographic lives in the blog repository (DESIGN.md contract)."""
     return f"assets/img/posts/{day.isoformat()}-{topic}-infographic.png"
+
+
+def blog_post_url(template: str, topic: str, day: dt.date) -> str:
+    """The post's address on the blog, from the DIGEST_BLOG_POST_URL template."""
+    return template.format(
+        topic=topic,
+        date=day.isoformat(),
+        year=f"{day.year:04d}",
+        month=f"{day.month:02d}",
+        day=f"{day.day:02d}",
+    )

@@ -12,14 +12,17 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from dailydigest import keys
 from dailydigest.errors import DigestError
+from dailydigest.models.digest import Digest
 from dailydigest.ports import Store
 
-Stage = Literal["fetch", "summarize", "render", "replay"]
+# In pipeline order: a replay re-summarizes, then render publishes.
+Stage = Literal["fetch", "summarize", "replay", "render"]
 
 
 class StageRecord(BaseModel):
@@ -37,10 +40,6 @@ class StageRecord(BaseModel):
     input_hash: str = ""
     outputs: dict[str, str] = Field(default_factory=dict)
     details: dict[str, Any] = Field(default_factory=dict)
-
-
-def record_key(topic: str, day: dt.date, run_id: str, stage: str) -> str:
-    return f"runs/{topic}/{day.isoformat()}/{run_id}/{stage}.json"
 
 
 def input_hash(payload: Any) -> str:
@@ -74,64 +73,57 @@ def stage_record(
         record.duration_ms = round((time.perf_counter() - clock) * 1000)
         # Create-if-absent: a duplicate delivery of the same run keeps the first record.
         store.create(
-            record_key(topic, day, run_id, stage),
+            keys.run_record_key(topic, day, run_id, stage),
             record.model_dump_json(indent=1).encode(),
             "application/json",
         )
 
 
-def digest_facts(store: Store, digest_key: str) -> dict[str, Any]:
+def digest_facts(digest: Digest) -> dict[str, Any]:
     """What a run record keeps about a digest: who wrote it, with which prompt, at what cost."""
-    from dailydigest.models.digest import Digest
-
-    digest = Digest.model_validate_json(store.get(digest_key))
-    facts = digest.model_dump(
-        mode="json", include={"generator", "model", "prompt_version", "grounding", "usage", "fallback_reason"}
-    )
+    include = {"generator", "model", "prompt_version", "grounding", "usage", "fallback_reason"}
+    facts = digest.model_dump(mode="json", include=include)
     facts["sources"] = len(digest.sources)
     return facts
 
 
 class RunSummary(BaseModel):
-    """All stage records of one run, for the `runs` table."""
+    """All stage records of one run, in pipeline order, for the `runs` table."""
 
-    run_id: str
-    topic: str
-    date: dt.date
-    stages: dict[str, StageRecord]
+    records: tuple[StageRecord, ...]
+
+    @property
+    def first(self) -> StageRecord:
+        return self.records[0]
+
+    @property
+    def stages(self) -> dict[str, StageRecord]:
+        return {r.stage: r for r in self.records}
 
     @property
     def outcome(self) -> str:
-        failed = [r for r in self.stages.values() if r.outcome == "failed"]
+        failed = [r for r in self.records if r.outcome == "failed"]
         if failed:
             return f"failed in {failed[0].stage}"
-        last = self.stages.get("render") or self.stages.get("replay")
-        return last.outcome if last else next(reversed(self.stages.values())).outcome
+        return self.records[-1].outcome
 
     @property
     def duration_ms(self) -> int:
-        return sum(r.duration_ms for r in self.stages.values())
+        return sum(r.duration_ms for r in self.records)
 
 
 def list_runs(store: Store, topic: str | None = None) -> list[RunSummary]:
-    prefix = f"runs/{topic}/" if topic else "runs/"
+    """Every recorded run (of one topic), newest first."""
     grouped: dict[str, list[StageRecord]] = {}
-    for key in store.list(prefix):
+    for key in store.list(keys.run_records_prefix(topic)):
         try:
             record = StageRecord.model_validate_json(store.get(key))
         except ValidationError:
             continue  # a record from a newer schema or a damaged file is left out, not fatal
         grouped.setdefault(record.run_id, []).append(record)
-    order = {"fetch": 0, "summarize": 1, "render": 2, "replay": 3}
-    summaries = []
-    for run_id, records in grouped.items():
-        records.sort(key=lambda r: order[r.stage])
-        summaries.append(
-            RunSummary(
-                run_id=run_id,
-                topic=records[0].topic,
-                date=records[0].date,
-                stages={r.stage: r for r in records},
-            )
-        )
-    return sorted(summaries, key=lambda s: (s.stages[next(iter(s.stages))].started, s.run_id), reverse=True)
+    order = get_args(Stage)
+    summaries = [
+        RunSummary(records=tuple(sorted(records, key=lambda r: order.index(r.stage))))
+        for records in grouped.values()
+    ]
+    return sorted(summaries, key=lambda s: (s.first.started, s.first.run_id), reverse=True)

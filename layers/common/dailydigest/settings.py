@@ -104,13 +104,6 @@ class Settings(BaseModel):
     llm_json_mode: Literal["auto", "json_schema", "json_object", "none"] = "auto"
     run_cost_cap_usd: Annotated[float, Field(ge=0)] | None = 0.50
 
-    @field_validator("llm_fallback_models", mode="before")
-    @classmethod
-    def _comma_list(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(item.strip() for item in value.split(",") if item.strip())
-        return value
-
     @field_validator("llm_prices", mode="before")
     @classmethod
     def _json_prices(cls, value: object) -> object:
@@ -127,12 +120,6 @@ class Settings(BaseModel):
 
     # Wall-clock budget of one run's LLM calls; past it the run falls back (must end within Lambda's 900 s).
     llm_run_seconds: Annotated[float, Field(ge=10, le=900)] | None = 600.0
-
-    @field_validator("run_cost_cap_usd", "llm_run_seconds", mode="before")
-    @classmethod
-    def _cap_off(cls, value: object) -> object:
-        # DIGEST_RUN_COST_CAP_USD=off (or none) disables the cap.
-        return None if isinstance(value, str) and value.strip().lower() in ("off", "none") else value
 
     allow_hosts: tuple[str, ...] = ()
     web_mirror: Path | None = None
@@ -170,10 +157,31 @@ class Settings(BaseModel):
     news_api_key_secret: str | None = None
     news_api_url: Annotated[str, StringConstraints(pattern=r"^https?://")] = "https://newsapi.org"
 
-    @field_validator("google_news_url", mode="before")
+    @field_validator("llm_fallback_models", "allow_hosts", mode="before")
     @classmethod
-    def _google_news_off(cls, value: object) -> object:
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(item.strip() for item in value.split(",") if item.strip())
+        return value
+
+    @field_validator("run_cost_cap_usd", "llm_run_seconds", "google_news_url", mode="before")
+    @classmethod
+    def _off(cls, value: object) -> object:
+        # `off` (or `none`) disables a cap, a budget or an optional source.
         return None if isinstance(value, str) and value.strip().lower() in ("off", "none") else value
+
+    @field_validator("blog_post_url")
+    @classmethod
+    def _blog_placeholders(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_placeholders(value, "blog post URL", topic="t", date="d", year="y", month="m", day="d")
+        return value
+
+    @field_validator("commit_message")
+    @classmethod
+    def _message_placeholders(cls, value: str) -> str:
+        _check_placeholders(value, "commit message", name="n", topic="t", date="d")
+        return value
 
     @field_validator("allow_hosts")
     @classmethod
@@ -190,9 +198,7 @@ class Settings(BaseModel):
             raw = environ.get(env_name, "").strip()
             if not raw:
                 continue
-            values[field] = (
-                tuple(h.strip() for h in raw.split(",") if h.strip()) if field == "allow_hosts" else raw
-            )
+            values[field] = raw
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
@@ -201,28 +207,6 @@ class Settings(BaseModel):
     @property
     def uses_s3(self) -> bool:
         return self.store.startswith("s3://")
-
-    @field_validator("blog_post_url")
-    @classmethod
-    def _known_url_placeholders(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                value.format(topic="t", date="2026-01-01", year="2026", month="01", day="01")
-            except (KeyError, IndexError, ValueError) as exc:
-                known = "{topic}, {date}, {year}, {month}, {day}"
-                raise ValueError(f"blog post URL placeholders are {known} ({exc})") from None
-        return value
-
-    @field_validator("commit_message")
-    @classmethod
-    def _known_placeholders(cls, value: str) -> str:
-        try:
-            value.format(name="N", topic="t", date="2026-01-01")
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(
-                f"commit message placeholders are {{name}}, {{topic}}, {{date}} ({exc})"
-            ) from None
-        return value
 
     @property
     def publishes_to_site(self) -> bool:
@@ -238,3 +222,12 @@ class Settings(BaseModel):
         return any(
             v is not None for v in (self.openai_base_url, self.openai_api_key, self.openai_api_key_secret)
         )
+
+
+def _check_placeholders(template: str, what: str, **sample: str) -> None:
+    """A template may use only the named placeholders: fail at startup, not at the first post."""
+    try:
+        template.format(**sample)
+    except (KeyError, IndexError, ValueError) as exc:
+        known = ", ".join("{" + name + "}" for name in sample)
+        raise ValueError(f"{what} placeholders are {known} ({exc})") from None

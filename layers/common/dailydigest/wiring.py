@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from dailydigest import keys
 from dailydigest.errors import ConfigError
 from dailydigest.models.digest import Digest
 from dailydigest.models.topic import TopicsFile, load_topics, parse_topics
@@ -35,6 +35,13 @@ class Services:
     settings: Settings
     overrides: dict[str, object] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # A cached_property reads the instance dict first: an override is simply a pre-filled cache.
+        unknown = set(self.overrides) - {"store", "bus", "web", "sources", "summarizer", "publisher"}
+        if unknown:
+            raise ValueError(f"no such service to override: {sorted(unknown)}")
+        self.__dict__.update(self.overrides)
+
     @cached_property
     def topics(self) -> TopicsFile:
         source = str(self.settings.topics_file)
@@ -47,8 +54,6 @@ class Services:
 
     @cached_property
     def store(self) -> Store:
-        if "store" in self.overrides:
-            return self.overrides["store"]  # type: ignore[return-value]
         if self.settings.uses_s3:
             from dailydigest.adapters.store_s3 import S3Store
 
@@ -59,8 +64,6 @@ class Services:
 
     @cached_property
     def bus(self) -> Bus:
-        if "bus" in self.overrides:
-            return self.overrides["bus"]  # type: ignore[return-value]
         if self.settings.event_bus:
             from dailydigest.adapters.bus_eventbridge import EventBridgeBus
 
@@ -71,8 +74,6 @@ class Services:
 
     @cached_property
     def web(self) -> WebClient:
-        if "web" in self.overrides:
-            return self.overrides["web"]  # type: ignore[return-value]
         settings = self.settings
         if settings.web_mirror is not None:
             from dailydigest.adapters.web_mirror import MirrorWebClient
@@ -98,8 +99,6 @@ class Services:
 
         With DIGEST_WEB_MIRROR everything stays offline: only the feeds, served from the mirror.
         """
-        if "sources" in self.overrides:
-            return self.overrides["sources"]  # type: ignore[return-value]
         from dailydigest.adapters.feed_source import FeedSource
 
         settings = self.settings
@@ -123,8 +122,6 @@ class Services:
 
     @cached_property
     def summarizer(self) -> Summarizer:
-        if "summarizer" in self.overrides:
-            return self.overrides["summarizer"]  # type: ignore[return-value]
         from dailydigest.adapters.summarizer_extractive import ExtractiveSummarizer
 
         settings = self.settings
@@ -142,8 +139,6 @@ class Services:
 
     @cached_property
     def publisher(self) -> Publisher:
-        if "publisher" in self.overrides:
-            return self.overrides["publisher"]  # type: ignore[return-value]
         settings = self.settings
         if settings.uses_github and settings.github_repo is not None:
             from dailydigest.adapters.publisher_github import GitHubPublisher
@@ -179,17 +174,6 @@ class Services:
         }
 
 
-def blog_post_url(template: str, topic: str, day: dt.date) -> str:
-    """The post's address on the blog, from the DIGEST_BLOG_POST_URL template."""
-    return template.format(
-        topic=topic,
-        date=day.isoformat(),
-        year=f"{day.year:04d}",
-        month=f"{day.month:02d}",
-        day=f"{day.day:02d}",
-    )
-
-
 def archiver(
     store: Store, archive_url: str | None, post_url_template: str | None = None
 ) -> Callable[[Digest, str, bytes, str], str]:
@@ -199,9 +183,12 @@ def archiver(
 
     def update(digest: Digest, post_text: str, image_png: bytes, location: str) -> str:
         post_url = (
-            blog_post_url(post_url_template, digest.topic, digest.date) if post_url_template else location
+            keys.blog_post_url(post_url_template, digest.topic, digest.date)
+            if post_url_template
+            else location
         )
         from dailydigest.archive import ArchiveEntry, update_archive
+        from dailydigest.archive.index import post_file
         from dailydigest.render.alt_text import image_alt
         from dailydigest.render.locale import strings_for
 
@@ -219,7 +206,7 @@ def archiver(
             image_alt=image_alt(digest),
         )
         update_archive(store, entry, post_text, image_png)
-        page = f"posts/{digest.topic}/{digest.date.isoformat()}.html"
+        page = post_file(digest.topic, digest.date)
         return f"{archive_url.rstrip('/')}/{page}" if archive_url else f"archive/{page}"
 
     return update

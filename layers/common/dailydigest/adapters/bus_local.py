@@ -14,12 +14,13 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from dailydigest.adapters.event_pattern import matches
-from dailydigest.adapters.sam_template import Route, routes
+from dailydigest.adapters.sam_template import Route, SamTemplate
 from dailydigest.errors import DigestError
 from dailydigest.models.events import EVENT_SOURCE, PipelineEvent
 
@@ -89,15 +90,22 @@ def load_handler(code_dir: Path, handler: str, name: str) -> Callable[..., Any]:
 class LocalBus:
     def __init__(self, template: Path) -> None:
         self.template = template.resolve()
-        self._routes: list[Route] | None = None
         self._queue: deque[dict[str, Any]] = deque()
         self.deliveries: list[Delivery] = []
 
-    @property
+    @cached_property
+    def sam(self) -> SamTemplate:
+        """The template, parsed on first use and once: rules and handler entries both come from it."""
+        return SamTemplate(self.template)
+
+    @cached_property
     def routes(self) -> list[Route]:
-        if self._routes is None:
-            self._routes = routes(self.template)
-        return self._routes
+        return self.sam.routes()
+
+    def handler(self, function: str) -> Callable[..., Any]:
+        """A function's handler as the template declares it, e.g. the entry point FetchFunction."""
+        code_dir, handler = self.sam.entry(function)
+        return load_handler(code_dir, handler, function)
 
     def publish(self, event: PipelineEvent) -> None:
         self._queue.append(envelope_for(event))

@@ -55,37 +55,43 @@ def load_template(path: Path) -> dict[str, Any]:
     return document
 
 
-def routes(path: Path) -> list[Route]:
-    """Every EventBridgeRule event source on every function of the template."""
-    document = load_template(path)
-    globals_ = document.get("Globals", {}).get("Function", {})
-    found: list[Route] = []
-    for logical_id, resource in document["Resources"].items():
-        if resource.get("Type") != "AWS::Serverless::Function":
-            continue
+class SamTemplate:
+    """template.yaml parsed once: its functions' code entries and its EventBridge rules."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.document = load_template(path)
+        self._globals: dict[str, Any] = self.document.get("Globals", {}).get("Function", {})
+
+    def entry(self, logical_id: str) -> tuple[Path, str]:
+        """The code directory and handler string of one function (Globals fill what it omits)."""
+        resource = self.document["Resources"].get(logical_id)
+        if not isinstance(resource, dict) or resource.get("Type") != "AWS::Serverless::Function":
+            raise ConfigError(f"template has no function {logical_id}")
         props = resource.get("Properties", {})
-        for event_id, source in (props.get("Events") or {}).items():
-            if source.get("Type") != "EventBridgeRule":
+        code_uri = props.get("CodeUri", self._globals.get("CodeUri"))
+        handler = props.get("Handler", self._globals.get("Handler"))
+        if not isinstance(code_uri, str) or not isinstance(handler, str):
+            raise ConfigError(f"template: {logical_id} needs a local CodeUri and a Handler")
+        return self.path.parent / code_uri, handler
+
+    def routes(self) -> list[Route]:
+        """Every EventBridgeRule event source on every function."""
+        found: list[Route] = []
+        for logical_id, resource in self.document["Resources"].items():
+            if resource.get("Type") != "AWS::Serverless::Function":
                 continue
-            pattern = source.get("Properties", {}).get("Pattern")
-            if not isinstance(pattern, dict) or not pattern:
-                raise ConfigError(f"template: {logical_id}.{event_id} has no event pattern")
-            code_uri = props.get("CodeUri", globals_.get("CodeUri"))
-            handler = props.get("Handler", globals_.get("Handler"))
-            if not isinstance(code_uri, str) or not isinstance(handler, str):
-                raise ConfigError(f"template: {logical_id} needs a local CodeUri and a Handler")
-            found.append(Route(event_id, logical_id, pattern, path.parent / code_uri, handler))
-    return found
+            for event_id, source in (resource.get("Properties", {}).get("Events") or {}).items():
+                if source.get("Type") != "EventBridgeRule":
+                    continue
+                pattern = source.get("Properties", {}).get("Pattern")
+                if not isinstance(pattern, dict) or not pattern:
+                    raise ConfigError(f"template: {logical_id}.{event_id} has no event pattern")
+                code_dir, handler = self.entry(logical_id)
+                found.append(Route(event_id, logical_id, pattern, code_dir, handler))
+        return found
 
 
-def function_entry(path: Path, logical_id: str) -> tuple[Path, str]:
-    """The code directory and handler string of one function."""
-    document = load_template(path)
-    resource = document["Resources"].get(logical_id)
-    if not resource or resource.get("Type") != "AWS::Serverless::Function":
-        raise ConfigError(f"template has no function {logical_id}")
-    globals_ = document.get("Globals", {}).get("Function", {})
-    props = resource.get("Properties", {})
-    return path.parent / props.get("CodeUri", globals_.get("CodeUri")), props.get(
-        "Handler", globals_.get("Handler")
-    )
+def routes(path: Path) -> list[Route]:
+    """Every EventBridgeRule event source on every function of the template at path."""
+    return SamTemplate(path).routes()

@@ -48,9 +48,11 @@ class DirectoryStore:
         return self._path(key).is_file()
 
     def list(self, prefix: str) -> list[str]:
-        if not self.root.is_dir():
+        # Walk only the directory the prefix names, not the whole store (archive pages, run records...).
+        base = self._path(prefix.rpartition("/")[0]) if "/" in prefix else self.root
+        if not base.is_dir():
             return []
-        keys = (p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file())
+        keys = (p.relative_to(self.root).as_posix() for p in base.rglob("*") if p.is_file())
         return sorted(k for k in keys if k.startswith(prefix) and not Path(k).name.startswith(".tmp-"))
 
     def describe(self) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import shlex
-from pathlib import Path
 from typing import Any
 
 from dailydigest.commands.local import BadInput, load_settings
@@ -38,7 +37,7 @@ def overrides(topics: list[tuple[str, str]]) -> list[str]:
 def command(args: argparse.Namespace) -> int:
     from dailydigest.wiring import Services
 
-    services = Services(load_settings(Path(args.topics) if args.topics else None))
+    services = Services(load_settings(args.topics))
     topics = [(t.slug, t.schedule.timezone) for t in services.topics.topics.values()]
     print("--parameter-overrides " + " ".join(shlex.quote(pair) for pair in overrides(topics)))
     return 0

@@ -6,12 +6,9 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from dailydigest.commands.local import BadInput
+from dailydigest.boundary import parse_request
 from dailydigest.errors import DigestError
 from dailydigest.models.requests import FetchRequest
-from dailydigest.models.topic import describe_validation_error
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -54,10 +51,7 @@ def invoke_fetch(
     cloudformation: CloudFormationClient,
     lambda_client: LambdaClient,
 ) -> dict[str, Any]:
-    try:
-        request = FetchRequest.model_validate({"topic": topic, "date": date})
-    except ValidationError as exc:
-        raise BadInput(describe_validation_error(exc)) from None
+    request = parse_request({"topic": topic, "date": date}, FetchRequest)
     try:
         resource = cloudformation.describe_stack_resource(StackName=stack, LogicalResourceId="FetchFunction")
     except cloudformation.exceptions.ClientError as exc:

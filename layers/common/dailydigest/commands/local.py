@@ -9,20 +9,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dailydigest.errors import ConfigError
 from dailydigest.settings import Settings
+
+if TYPE_CHECKING:
+    from dailydigest.adapters.bus_local import Delivery, LocalBus
+    from dailydigest.wiring import Services
 
 
 class BadInput(ConfigError):
     """Input the user can fix: reported as one line with exit code 2."""
 
 
-def load_settings(topics: Path | None = None) -> Settings:
+def load_settings(topics: str | None = None) -> Settings:
+    """Settings from the environment; a --topics FILE option overrides DIGEST_TOPICS."""
     settings = Settings.from_env(os.environ)
-    if topics is not None:
-        settings = settings.model_copy(update={"topics_file": topics})
+    if topics:
+        settings = settings.model_copy(update={"topics_file": Path(topics)})
     return settings
 
 
@@ -42,22 +47,16 @@ def quiet_observability(verbose: bool) -> None:
 class LocalPipeline:
     """Services wired for a local run, with the local bus that replays the template's rules."""
 
-    settings: Settings
-    template: Path
-    services: Any
-    bus: Any
+    services: Services
+    bus: LocalBus
 
     def invoke(self, function: str, event: dict[str, Any]) -> Any:
-        from dailydigest.adapters.bus_local import LocalContext, load_handler
-        from dailydigest.adapters.sam_template import function_entry
+        from dailydigest.adapters.bus_local import LocalContext
 
-        code_dir, handler_name = function_entry(self.template, function)
-        handler = load_handler(code_dir, handler_name, function)
-        return handler(event, LocalContext(function))
+        return self.bus.handler(function)(event, LocalContext(function))
 
-    def drain(self) -> list[Any]:
-        deliveries: list[Any] = self.bus.drain()
-        return deliveries
+    def drain(self) -> list[Delivery]:
+        return self.bus.drain()
 
 
 @contextmanager
@@ -65,11 +64,10 @@ def local_pipeline(settings: Settings) -> Iterator[LocalPipeline]:
     from dailydigest.adapters.bus_local import LocalBus
     from dailydigest.wiring import Services, install, locate
 
-    template = locate(settings.template_file, "template")
-    bus = LocalBus(template)
+    bus = LocalBus(locate(settings.template_file, "template"))
     services = Services(settings, overrides={"bus": bus})
     install(services)
     try:
-        yield LocalPipeline(settings, template, services, bus)
+        yield LocalPipeline(services, bus)
     finally:
         install(None)

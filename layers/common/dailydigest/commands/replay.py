@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
+from dailydigest.boundary import parse_request
 from dailydigest.commands.local import BadInput, load_settings, local_pipeline
 from dailydigest.commands.run import report_deliveries
 from dailydigest.domain.replay import replay_stage
 from dailydigest.domain.runs import new_run_id
 from dailydigest.models.requests import FetchRequest
-from dailydigest.models.topic import describe_validation_error
 from dailydigest.runrecords import stage_record
 
 
@@ -33,24 +30,21 @@ def add_parser(commands: Any) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
-    try:
-        request = FetchRequest.model_validate({"topic": args.topic, "date": args.date})
-    except ValidationError as exc:
-        raise BadInput(describe_validation_error(exc)) from None
-    assert request.date is not None  # noqa: S101 - required by this command's arguments
-    settings = load_settings(Path(args.topics) if args.topics else None)
+    request = parse_request({"topic": args.topic, "date": args.date}, FetchRequest)
+    day = request.date
+    if day is None:  # the DATE argument is required; this only narrows the type
+        raise BadInput("DATE is required")
+    settings = load_settings(args.topics)
     run_id = new_run_id()
     with local_pipeline(settings) as pipeline:
         deps = pipeline.services
         payload = request.model_dump(mode="json")
-        with stage_record(deps.store, "replay", run_id, request.topic, request.date, payload) as record:
-            outcome = replay_stage(
-                request.topic, request.date, run_id, deps.store, deps.summarizer, pipeline.bus
-            )
+        with stage_record(deps.store, "replay", run_id, request.topic, day, payload) as record:
+            outcome = replay_stage(request.topic, day, run_id, deps.store, deps.summarizer, pipeline.bus)
             record.outcome = "changed" if outcome.changed else "unchanged"
             record.outputs = {"digest": outcome.digest_key}
         deliveries = pipeline.drain()
-    print(f"replay {run_id}: {request.topic} {request.date}")
+    print(f"replay {run_id}: {request.topic} {day}")
     if not outcome.changed:
         print("  digest unchanged: nothing republished")
         return 0

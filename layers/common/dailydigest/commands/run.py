@@ -6,12 +6,10 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from pydantic import ValidationError
-
+from dailydigest.boundary import parse_request
 from dailydigest.commands.local import BadInput, LocalPipeline, load_settings, local_pipeline
 from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
 from dailydigest.models.requests import FetchRequest
-from dailydigest.models.topic import describe_validation_error
 
 MAX_BACKFILL_DAYS = 92
 
@@ -55,15 +53,8 @@ def days_to_run(args: argparse.Namespace) -> list[str | None]:
 
 
 def command(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    settings = load_settings(Path(args.topics) if args.topics else None)
-    requests = []
-    for day in days_to_run(args):
-        try:
-            requests.append(FetchRequest.model_validate({"topic": args.topic, "date": day}))
-        except ValidationError as exc:
-            raise BadInput(describe_validation_error(exc)) from None
+    settings = load_settings(args.topics)
+    requests = [parse_request({"topic": args.topic, "date": day}, FetchRequest) for day in days_to_run(args)]
     with local_pipeline(settings) as pipeline:
         pipeline.services.topics.get(args.topic)  # unknown topic or bad topics file: stop before any write
         for index, request in enumerate(requests):

@@ -47,9 +47,9 @@ def _row(summary: RunSummary) -> tuple[str, ...]:
     render = summary.stages.get("render")
     commit = str((render.details.get("commit_sha") if render else None) or "-")[:12]
     return (
-        summary.run_id,
-        summary.topic,
-        summary.date.isoformat(),
+        summary.first.run_id,
+        summary.first.topic,
+        summary.first.date.isoformat(),
         ",".join(summary.stages),
         summary.outcome,
         str(summary.duration_ms),

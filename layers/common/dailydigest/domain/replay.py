@@ -12,6 +12,7 @@ from dailydigest.models.article import StoryBundle
 from dailydigest.models.digest import Digest
 from dailydigest.models.events import DigestWritten
 from dailydigest.ports import Bus, Store, Summarizer
+from dailydigest.store_ops import read_if_present
 
 # Bookkeeping that differs between two writes of the same content.
 VOLATILE_FIELDS = {"usage", "cached", "fallback_reason"}
@@ -36,7 +37,8 @@ def replay_stage(
             f"nothing to replay: no stored stories for {topic} on {day.isoformat()}"
         ) from None
     fresh = summarizer.summarize(bundle.topic, day, bundle.stories)
-    previous = Digest.model_validate_json(store.get(digest_key)) if store.exists(digest_key) else None
+    stored = read_if_present(store, digest_key)
+    previous = Digest.model_validate_json(stored) if stored is not None else None
     if previous is not None and _content(previous) == _content(fresh):
         return ReplayOutcome(changed=False, digest_key=digest_key, event=None)
     store.put(digest_key, fresh.model_dump_json(indent=1).encode(), "application/json")

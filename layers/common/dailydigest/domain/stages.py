@@ -4,8 +4,8 @@ so an at-least-once bus delivering twice produces no second artifact and no seco
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from dailydigest import keys
 from dailydigest.domain.gather import gather_stories, usable_articles
@@ -15,8 +15,7 @@ from dailydigest.models.digest import Digest
 from dailydigest.models.events import ArticlesFetched, DigestWritten, NoNews, PostPublished
 from dailydigest.models.topic import Topic
 from dailydigest.ports import ArticleSource, Bus, PostFiles, Publisher, Store, Summarizer
-
-log = logging.getLogger(__name__)
+from dailydigest.store_ops import read_if_present, write_if_changed
 
 JSON = "application/json"
 
@@ -35,21 +34,13 @@ def fetch_stage(
     usable articles than the topic's minimum is a NoNews outcome: announced, nothing stored.
     """
     key = keys.stories_key(topic.slug, day)
-    bundle = _load_bundle(store, key) if store.exists(key) else None
+    stored = read_if_present(store, key)
+    bundle = StoryBundle.model_validate_json(stored) if stored is not None else None
     ledger = load_ledger(store, topic.slug)
     if bundle is None:
         bundle = gather_stories(topic, day, sources, LedgerMemory(ledger, topic, day))
         usable = usable_articles(bundle)
         if usable < topic.min_articles:
-            log.warning(
-                "no news",
-                extra={
-                    "topic": topic.slug,
-                    "date": day.isoformat(),
-                    "articles": usable,
-                    "minimum": topic.min_articles,
-                },
-            )
             no_news = NoNews(
                 run_id=run_id, topic=topic.slug, date=day, article_count=usable, minimum=topic.min_articles
             )
@@ -73,15 +64,24 @@ def fetch_stage(
     return event
 
 
+@dataclass(frozen=True)
+class Summarized:
+    """The announced event and the digest it points at (so callers need not read it back)."""
+
+    event: DigestWritten
+    digest: Digest
+
+
 def summarize_stage(
     fetched: ArticlesFetched,
     store: Store,
     summarizer: Summarizer,
     bus: Bus,
-) -> DigestWritten:
+) -> Summarized:
     key = keys.digest_key(fetched.topic, fetched.date)
-    if store.exists(key):
-        digest = Digest.model_validate_json(store.get(key))
+    stored = read_if_present(store, key)
+    if stored is not None:
+        digest = Digest.model_validate_json(stored)
     else:
         bundle = _load_bundle(store, fetched.stories_key)
         digest = summarizer.summarize(bundle.topic, fetched.date, bundle.stories)
@@ -95,7 +95,7 @@ def summarize_stage(
         generator=digest.generator,
     )
     bus.publish(event)
-    return event
+    return Summarized(event, digest)
 
 
 Renderer = Callable[[Digest], tuple[str, bytes]]
@@ -117,8 +117,9 @@ def render_stage(
     post_text, image_png = render(digest)
     post_key = keys.post_key(written.topic, written.date)
     image_key = keys.image_key(written.topic, written.date)
-    _store_artifact(store, post_key, post_text.encode(), "text/markdown; charset=utf-8")
-    _store_artifact(store, image_key, image_png, "image/png")
+    # Deterministic output: a rerun writes nothing, a replay with a new digest replaces the old.
+    write_if_changed(store, post_key, post_text.encode(), "text/markdown; charset=utf-8")
+    write_if_changed(store, image_key, image_png, "image/png")
     files = PostFiles(
         post_path=keys.post_path(written.topic, written.date),
         post_text=post_text,
@@ -146,15 +147,6 @@ def render_stage(
     )
     bus.publish(event)
     return event
-
-
-def _store_artifact(store: Store, key: str, data: bytes, content_type: str) -> None:
-    """Write a derived artifact only when it is new or its bytes changed (a replay with a new
-    digest); rendering is deterministic, so a rerun leaves the existing one untouched."""
-    if store.create(key, data, content_type):
-        return
-    if store.get(key) != data:
-        store.put(key, data, content_type)
 
 
 def _load_bundle(store: Store, key: str) -> StoryBundle:
