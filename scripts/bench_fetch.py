@@ -12,6 +12,7 @@ a child process, so the CPU figure is the fetcher's own. Only loopback addresses
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import random
 import resource
@@ -20,6 +21,7 @@ import sys
 import time
 import tracemalloc
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,24 +47,23 @@ class Figures:
     failures: int
 
 
-def serve(pipe: object, seed: int) -> None:
+def serve(pipe: Connection, seed: int) -> None:
     """Child process: 10 servers, 5 pages each, every page answering after its own latency."""
     from tests.support.loopback_web import LoopbackWeb
 
     rng = random.Random(seed)  # noqa: S311 - latencies for a benchmark, not secrets
     latencies = [rng.uniform(*LATENCY_MS) / 1000 for _ in range(len(HOSTS) * PER_HOST)]
     latencies[rng.randrange(len(latencies))] = LATENCY_MS[1] / 1000  # the slowest is exactly the maximum
-    servers = [LoopbackWeb(host).__enter__() for host in HOSTS]
-    pages = []
-    for index, latency in enumerate(latencies):
-        server = servers[index % len(servers)]
-        path = f"/news/{index}.html"
-        server.add(path, PAGE.format(n=index), delay=latency)
-        pages.append((server.url(path), server.allow_entry, latency))
-    pipe.send(pages)  # type: ignore[attr-defined]
-    pipe.recv()  # type: ignore[attr-defined] # wait for "stop"
-    for server in servers:
-        server.__exit__(None, None, None)
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(LoopbackWeb(host)) for host in HOSTS]
+        pages = []
+        for index, latency in enumerate(latencies):
+            server = servers[index % len(servers)]
+            path = f"/news/{index}.html"
+            server.add(path, PAGE.format(n=index), delay=latency)
+            pages.append((server.url(path), server.allow_entry, latency))
+        pipe.send(pages)
+        pipe.recv()  # wait for "stop"
 
 
 def fetch(urls: list[str], allow: list[str], concurrency: int, per_host: int) -> Figures:

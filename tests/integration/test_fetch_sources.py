@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,14 +14,21 @@ from dailydigest.adapters.feed_source import FeedSource
 from dailydigest.adapters.google_news import GoogleNewsSource
 from dailydigest.adapters.news_api import NewsApiSource
 from dailydigest.domain.gather import gather_stories
-from tests.support.loopback_web import LoopbackWeb, client
+from tests.support.loopback_web import (  # noqa: F401 - the `web` and `elsewhere` fixtures
+    LoopbackWeb,
+    client,
+    elsewhere_fixture,
+    web_fixture,
+)
 from tests.support.news_fixtures import (
     BIG5_PAGE,
     BIG5_TITLE,
+    DAY,
     PRICE_CUT,
     RELEASE_EN,
     RELEASE_ZH_A,
     RELEASE_ZH_B,
+    SATURDAY,
     atom,
     google_news_rss,
     google_token,
@@ -33,28 +39,7 @@ from tests.support.news_fixtures import (
 
 pytestmark = pytest.mark.integration
 
-
-def _t(title: str) -> str:
-    """A headline as feeds deliver it: whitespace (full-width spaces too) collapsed."""
-    return " ".join(title.split())
-
-
-DAY = dt.date(2026, 11, 28)
 FRIDAY = "Fri, 27 Nov 2026 21:00:00 +0800"
-SATURDAY = "Sat, 28 Nov 2026 09:30:00 +0800"
-
-
-@pytest.fixture
-def web() -> Iterator[LoopbackWeb]:
-    with LoopbackWeb() as server:
-        yield server
-
-
-@pytest.fixture
-def elsewhere() -> Iterator[LoopbackWeb]:
-    with LoopbackWeb("127.0.0.2") as server:
-        server.add("/stolen.html", "private")
-        yield server
 
 
 def _serve_news_site(web: LoopbackWeb, elsewhere: LoopbackWeb) -> None:
@@ -83,7 +68,7 @@ def _serve_news_site(web: LoopbackWeb, elsewhere: LoopbackWeb) -> None:
     web.add("/2026/11/28/broken.html", "oops", status=500, content_type="text/plain")
     web.add("/2026/11/28/report.pdf", b"%PDF-1.7" + b"\0" * 50_000, content_type="application/pdf")
     web.add("/2026/11/28/huge.html", "<html>" + "長" * 400_000, content_type="text/html; charset=utf-8")
-    web.redirect("/go/private", elsewhere.url("/stolen.html"))
+    web.redirect("/go/private", elsewhere.url("/"))
     # A redirect chain (a feed proxy) ending at the article's real address
     web.redirect("/r/nimbus-3-open", "/r2/nimbus-3-open", status=301)
     web.redirect("/r2/nimbus-3-open", "/2026/11/27/nimbus-3-open.html", status=302)
@@ -127,11 +112,11 @@ def test_feeds_and_pages_over_the_network(
     assert len(articles) == 9
     assert sum("feed skipped" in r.getMessage() for r in caplog.records) == 3
     # Full text where the page gives it, Big5 included
-    assert by_title[_t(RELEASE_ZH_A.title)].text.startswith("雲雀模型團隊週五發表 Nimbus 3")
+    assert by_title[RELEASE_ZH_A.headline].text.startswith("雲雀模型團隊週五發表 Nimbus 3")
     assert "臺灣學術網路的運算節點" in by_title[BIG5_TITLE].text
     assert "訂閱電子報" not in by_title[BIG5_TITLE].text
     # A redirected item lands at its real address
-    reposted = by_title[_t(RELEASE_ZH_B.title)]
+    reposted = by_title[RELEASE_ZH_B.headline]
     assert str(reposted.url) == web.url("/2026/11/27/nimbus-3-open.html")
     assert reposted.text.startswith("開源陣營再添生力軍")
     # Pages that give nothing keep the feed's snippet, with the feed's attribution
@@ -152,7 +137,7 @@ def test_feeds_and_pages_over_the_network(
     bundle = gather_stories(subject, DAY, [source])
     release = next(story for story in bundle.stories if len(story.articles) == 3)
     assert {a.title for a in release.articles} == {
-        _t(r.title) for r in (RELEASE_EN, RELEASE_ZH_A, RELEASE_ZH_B)
+        r.headline for r in (RELEASE_EN, RELEASE_ZH_A, RELEASE_ZH_B)
     }
 
 
@@ -189,18 +174,18 @@ def test_google_news_results_are_resolved_where_possible(web: LoopbackWeb) -> No
     # The decodable link leads to the publisher's page, read in full; the title loses " - publisher"
     assert (str(resolved.url), resolved.title, resolved.publisher) == (
         web.url("/news/nimbus-3.html"),
-        _t(RELEASE_ZH_A.title),
+        RELEASE_ZH_A.headline,
         "科技新報站",
     )
     assert resolved.text.startswith("雲雀模型團隊週五發表")
     # The opaque one keeps Google's link, the outlet's name and the snippet; its page is not fetched
     assert (str(kept.url), kept.title, kept.publisher, kept.text) == (
         opaque,
-        _t(PRICE_CUT.title),
+        PRICE_CUT.headline,
         "市場觀測站",
         "",
     )
-    assert kept.body == _t(PRICE_CUT.title)
+    assert kept.body == PRICE_CUT.headline
     assert not any(r.path.startswith("/rss/articles/") for r in web.requests)
 
 
@@ -234,7 +219,7 @@ def test_the_news_api_is_asked_with_the_key_in_a_header(web: LoopbackWeb) -> Non
     assert params["language"] == ["zh"]
     assert (params["from"], params["to"]) == (["2026-11-26T16:00:00"], ["2026-11-28T16:00:00"])
     [article] = articles
-    assert (article.title, article.publisher) == (_t(PRICE_CUT.title), "Market Watch TW")
+    assert (article.title, article.publisher) == (PRICE_CUT.headline, "Market Watch TW")
     assert article.text.startswith("雲雀模型宣布旗下 API 全面降價")
     assert urlsplit(article.feed).path == "/v2/everything"
 

@@ -7,36 +7,29 @@ fails the test if anything but loopback were ever dialled.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from dailydigest.adapters.web_http import FetchError
 from dailydigest.ports import FetchFailure, WebRequest, WebResponse
-from tests.support.loopback_web import LoopbackWeb, client, names
+from tests.support.loopback_web import (  # noqa: F401 - the `web` and `elsewhere` fixtures
+    Gauge,
+    LoopbackWeb,
+    client,
+    elsewhere_fixture,
+    names,
+    web_fixture,
+)
 
 pytestmark = pytest.mark.integration
 
 HTML = ("text/html", "application/xhtml+xml")
 PAGE = "<html><body><article><p>雲雀模型今天發表新版本。</p></article></body></html>"
-
-
-@pytest.fixture
-def web() -> Iterator[LoopbackWeb]:
-    with LoopbackWeb() as server:
-        yield server
-
-
-@pytest.fixture
-def elsewhere() -> Iterator[LoopbackWeb]:
-    """A second server on another loopback address, never allow-listed."""
-    with LoopbackWeb("127.0.0.2") as server:
-        server.add("/", "you should not see this")
-        yield server
 
 
 def _one(
@@ -164,21 +157,17 @@ def test_an_api_key_header_does_not_follow_a_redirect_to_another_origin(web: Loo
 
 def test_a_slow_page_times_out(web: LoopbackWeb) -> None:
     web.add("/slow.html", PAGE, delay=1.5)
-    started = time.perf_counter()
     result = _one(web, "/slow.html", read_timeout=0.3)
     assert isinstance(result, FetchFailure)
     assert result.reason == "read timed out"
-    assert time.perf_counter() - started < 1.2
 
 
 def test_a_trickling_page_hits_the_deadline(web: LoopbackWeb) -> None:
     # Each chunk arrives within the read timeout; the whole never does within the deadline.
     web.add("/trickle.html", PAGE * 40, chunk_size=64, chunk_delay=0.1)
-    started = time.perf_counter()
     result = _one(web, "/trickle.html", read_timeout=1.0, deadline=0.5)
     assert isinstance(result, FetchFailure)
-    assert "deadline" in result.reason
-    assert time.perf_counter() - started < 1.5
+    assert result.reason == "deadline of 0.5s exceeded"
 
 
 def test_an_error_status_is_a_response_without_a_body(web: LoopbackWeb) -> None:
@@ -211,13 +200,12 @@ def test_an_endless_body_is_aborted_mid_stream(web: LoopbackWeb) -> None:
     )
 
     # When it is fetched with a 100 kB cap
-    started = time.perf_counter()
     result = _one(web, "/endless.html", max_bytes=100_000)
 
     # Then the fetch stops a few chunks in, not after reading the whole body
     assert isinstance(result, FetchFailure)
     assert result.reason == "too large: over 100000 bytes"
-    assert time.perf_counter() - started < 2.0
+    assert web.sent["/endless.html"] < 1_000_000
 
 
 def test_a_connection_that_is_never_accepted_hits_the_connect_timeout() -> None:
@@ -234,17 +222,15 @@ def test_a_connection_that_is_never_accepted_hits_the_connect_timeout() -> None:
                 filler.connect_ex(("127.0.0.1", port))
             time.sleep(0.05)
 
-            started = time.perf_counter()
             fetcher = client(allow=[f"127.0.0.1:{port}"], connect_timeout=0.3, read_timeout=5.0)
             result = fetcher.get_many([WebRequest(f"http://127.0.0.1:{port}/", HTML)])[0]
         finally:
             for filler in fillers:
                 filler.close()
 
-    # Then the fetch gives up after the connect timeout, not the read timeout
+    # Then the fetch gives up at the connect timeout, not the read timeout
     assert isinstance(result, FetchFailure)
     assert result.reason == "connect timed out"
-    assert time.perf_counter() - started < 2.0
 
 
 def test_every_redirect_hop_is_resolved_and_checked_again(web: LoopbackWeb, elsewhere: LoopbackWeb) -> None:
@@ -301,30 +287,44 @@ def test_one_bad_url_does_not_spoil_the_batch(web: LoopbackWeb) -> None:
     assert isinstance(results[2], FetchFailure)
 
 
-def test_concurrency_is_capped_per_host_and_overall(web: LoopbackWeb) -> None:
-    for i in range(12):
-        web.add(f"/p{i}.html", PAGE, delay=0.2)
-    with LoopbackWeb() as second:
-        for i in range(12):
-            second.add(f"/p{i}.html", PAGE, delay=0.2)
-        requests = [WebRequest(w.url(f"/p{i}.html"), HTML) for w in (web, second) for i in range(12)]
-        started = time.perf_counter()
-        results = client(web, second, concurrency=5, per_host=3).get_many(requests)
-        elapsed = time.perf_counter() - started
-        assert all(isinstance(r, WebResponse) for r in results)
-        assert web.max_in_flight <= 3
-        assert second.max_in_flight <= 3
-        assert web.max_in_flight + second.max_in_flight >= 4  # the caps are used, not serialised
-    assert 0.9 < elapsed < 3.0  # 24 requests of 0.2 s, five at a time: about a second
+def test_concurrency_is_capped_per_host_and_overall() -> None:
+    # Given two servers, each with 12 slow pages, and a gauge counting requests across both
+    overall = Gauge()
+    with LoopbackWeb(also_count=overall) as first, LoopbackWeb(also_count=overall) as second:
+        for web in (first, second):
+            for i in range(12):
+                web.add(f"/p{i}.html", PAGE, delay=0.2)
+        requests = [WebRequest(w.url(f"/p{i}.html"), HTML) for w in (first, second) for i in range(12)]
+
+        # When all 24 are fetched with at most 5 in flight, 3 per host
+        results = client(first, second, concurrency=5, per_host=3).get_many(requests)
+
+    # Then every page arrives, and the caps were used but never exceeded
+    assert all(isinstance(r, WebResponse) for r in results)
+    assert first.in_flight.peak <= 3
+    assert second.in_flight.peak <= 3
+    assert 4 <= overall.peak <= 5
 
 
 def test_pages_are_fetched_concurrently(web: LoopbackWeb) -> None:
     for i in range(10):
         web.add(f"/p{i}.html", PAGE, delay=0.3)
-    started = time.perf_counter()
     results = client(web, per_host=10).get_many([WebRequest(web.url(f"/p{i}.html"), HTML) for i in range(10)])
     assert all(isinstance(r, WebResponse) for r in results)
-    assert time.perf_counter() - started < 1.0  # ten 0.3 s pages at once, not three seconds
+    assert web.in_flight.peak == 10  # ten slow pages at once, not one after another
+
+
+def test_a_batch_can_be_fetched_from_inside_an_event_loop(web: LoopbackWeb) -> None:
+    # The synchronous port, called where a loop already runs (an async caller, a notebook)
+    web.add("/a.html", PAGE)
+
+    async def caller() -> list[WebResponse | FetchFailure]:
+        return client(web).get_many([WebRequest(web.url("/a.html"), HTML), WebRequest("not a url")])
+
+    page, failure = asyncio.run(caller())
+
+    assert isinstance(page, WebResponse) and page.body.decode() == PAGE
+    assert isinstance(failure, FetchFailure)
 
 
 def _tls(tmp_path: Path, name: str) -> tuple[ssl.SSLContext, ssl.SSLContext]:
@@ -418,5 +418,5 @@ def test_https_refuses_a_certificate_for_another_name(tmp_path: Path) -> None:
         result = fetcher.get_many([WebRequest(f"https://news.test:{web.port}/a.html", HTML)])[0]
 
         assert isinstance(result, FetchFailure)
-        assert "CERTIFICATE_VERIFY_FAILED" in result.reason or "certificate" in result.reason.lower()
+        assert "certificate" in result.reason.lower()
         assert web.requests == []

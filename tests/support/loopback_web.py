@@ -3,7 +3,11 @@
 Routes are set per path (the query string is ignored when matching, and recorded): status, body,
 content type, extra headers, a delay before answering, a delay between body chunks (a trickling
 server), no Content-Length (the body ends when the connection closes), gzip. Every request is
-recorded with its headers, and the server tracks how many requests it was serving at once.
+recorded with its headers, the server counts the body bytes it sent per path, and a `Gauge` tracks
+how many requests it was serving at once (one Gauge may also count across several servers).
+
+The `web` and `elsewhere` fixtures serve a test module that imports `web_fixture` and
+`elsewhere_fixture` from here.
 
     with LoopbackWeb() as web:
         web.add("/page.html", "<html>...</html>", delay=0.2)
@@ -14,13 +18,14 @@ recorded with its headers, and the server tracks how many requests it was servin
 
 from __future__ import annotations
 
+import contextlib
 import gzip as gzip_module
 import ipaddress
 import ssl
 import sys
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -28,6 +33,7 @@ from typing import Any, Self
 from urllib.parse import urlsplit
 
 import httpcore
+import pytest
 
 
 @dataclass
@@ -72,13 +78,13 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         web.record(Recorded(parts.path, parts.query, {k.lower(): v for k, v in self.headers.items()}))
         route = web.routes.get(parts.path, Route(status=404, body=b"not found", content_type="text/plain"))
-        with web.in_flight():
+        with web.serving():
             try:
-                self._answer(route)
+                self._answer(parts.path, route)
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True  # the client gave up (a timeout or a size cap): fine
 
-    def _answer(self, route: Route) -> None:
+    def _answer(self, path: str, route: Route) -> None:
         if route.delay:
             time.sleep(route.delay)
         body = gzip_module.compress(route.body) if route.gzip else route.body
@@ -100,16 +106,40 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(route.chunk_delay)
             self.wfile.write(body[start : start + route.chunk_size])
             self.wfile.flush()
+            self.server.owner.count_sent(path, min(route.chunk_size, len(body) - start))
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
+class Gauge:
+    """How many requests are being served at once, and the most there ever were."""
+
+    def __init__(self) -> None:
+        self.current = 0
+        self.peak = 0
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def counting(self) -> Iterator[None]:
+        with self._lock:
+            self.current += 1
+            self.peak = max(self.peak, self.current)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.current -= 1
+
+
 class LoopbackWeb:
     """A threaded HTTP server on host (a loopback address) and an ephemeral port."""
 
-    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
-        """`tls`: a server SSLContext to serve HTTPS with; the names clients ask for (SNI) are kept."""
+    def __init__(
+        self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None, also_count: Gauge | None = None
+    ) -> None:
+        """`tls`: a server SSLContext to serve HTTPS with; the names clients ask for (SNI) are kept.
+        `also_count`: a Gauge shared with other servers, counting requests in flight across them."""
         if not (host.startswith("127.") or host == "::1"):
             raise ValueError("the test web only listens on loopback addresses")
         self.host = host
@@ -117,8 +147,10 @@ class LoopbackWeb:
         self.server_names: list[str | None] = []
         self.routes: dict[str, Route] = {}
         self.requests: list[Recorded] = []
-        self.max_in_flight = 0
-        self._in_flight = 0
+        self.sent: dict[str, int] = {}
+        """Body bytes written so far, per path."""
+        self.in_flight = Gauge()
+        self.also_count = also_count
         self._lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -177,49 +209,49 @@ class LoopbackWeb:
         with self._lock:
             return [request.path for request in self.requests]
 
-    def in_flight(self) -> _InFlight:
-        return _InFlight(self)
+    def count_sent(self, path: str, size: int) -> None:
+        with self._lock:
+            self.sent[path] = self.sent.get(path, 0) + size
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[None]:
+        shared = self.also_count.counting() if self.also_count else contextlib.nullcontext()
+        with self.in_flight.counting(), shared:
+            yield
 
 
-class _InFlight:
-    def __init__(self, web: LoopbackWeb) -> None:
-        self.web = web
-
-    def __enter__(self) -> None:
-        with self.web._lock:
-            self.web._in_flight += 1
-            self.web.max_in_flight = max(self.web.max_in_flight, self.web._in_flight)
-
-    def __exit__(self, *exc: object) -> None:
-        with self.web._lock:
-            self.web._in_flight -= 1
+@pytest.fixture(name="web")
+def web_fixture() -> Iterator[LoopbackWeb]:
+    """The test's own server on 127.0.0.1 (a test's client allow-lists it)."""
+    with LoopbackWeb() as server:
+        yield server
 
 
-class LoopbackOnlyBackend(httpcore.AsyncNetworkBackend):
+@pytest.fixture(name="elsewhere")
+def elsewhere_fixture() -> Iterator[LoopbackWeb]:
+    """A second server on another loopback address, never allow-listed: any request it gets is a leak."""
+    with LoopbackWeb("127.0.0.2") as server:
+        server.add("/", "you should not see this")
+        yield server
+
+
+class LoopbackOnlyBackend(httpcore.AnyIOBackend):
     """What the tests' fetcher dials with: refuses (as a test failure) anything but loopback.
 
     A second line of defence under the guard, so that no test can ever send a packet elsewhere.
     """
 
     def __init__(self) -> None:
-        self.inner = httpcore.AnyIOBackend()
+        super().__init__()
         self.dialled: list[tuple[str, int]] = []
 
     async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
+        self, host: str, port: int, *args: Any, **kwargs: Any
     ) -> httpcore.AsyncNetworkStream:
         if not ipaddress.ip_address(host).is_loopback:
             raise AssertionError(f"a test tried to connect to {host}:{port}")
         self.dialled.append((host, port))
-        return await self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
-
-    async def sleep(self, seconds: float) -> None:
-        await self.inner.sleep(seconds)
+        return await super().connect_tcp(host, port, *args, **kwargs)
 
 
 def names(table: dict[str, str]) -> Any:
@@ -233,13 +265,13 @@ def names(table: dict[str, str]) -> Any:
     return resolve
 
 
-def client(*webs: LoopbackWeb, allow: Sequence[str] = (), **limits: Any) -> Any:
-    """An HttpWebClient allowed to reach exactly these servers (plus `allow`), dialling loopback only."""
+def client(*webs: LoopbackWeb, allow: Sequence[str] = (), resolver: Any = None, **limits: Any) -> Any:
+    """An HttpWebClient allowed to reach exactly these servers (plus `allow`), dialling loopback only;
+    `resolver` (see `names`) answers for host names instead of DNS."""
+    from dailydigest.adapters.net_guard import system_resolver
     from dailydigest.adapters.web_http import FetchLimits, HttpWebClient
 
-    resolver = limits.pop("resolver", None)
     entries = [web.allow_entry for web in webs] + list(allow)
-    options: dict[str, Any] = {"backend": LoopbackOnlyBackend()}
-    if resolver is not None:
-        options["resolver"] = resolver
-    return HttpWebClient(entries, FetchLimits(**limits), **options)
+    return HttpWebClient(
+        entries, FetchLimits(**limits), resolver=resolver or system_resolver, backend=LoopbackOnlyBackend()
+    )

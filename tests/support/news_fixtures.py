@@ -1,16 +1,27 @@
 """Invented news for the fetch tests: a fictional model family, "Nimbus" (雲雀模型), its feeds and pages.
 
 Everything here was written for these tests. Pages are HTML strings (the Big5 one is encoded at
-serve time); feeds are templates whose `{base}` is the loopback server's origin.
+serve time); feeds are templates whose `{base}` is the loopback server's origin. `FIRST_DAY` and
+`SECOND_DAY` are two days of that news as outlets published it, for the tests of the story ledger.
 """
 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+from dailydigest.models.article import Article
 from dailydigest.models.topic import Topic
+
+DAY = dt.date(2026, 11, 28)
+"""The day the tests digest (a Saturday); the second of the two days below."""
+DAY_BEFORE = DAY - dt.timedelta(days=1)
+TAIPEI = dt.timezone(dt.timedelta(hours=8))
+SATURDAY = "Sat, 28 Nov 2026 09:30:00 +0800"
+"""A time on DAY as RSS writes it."""
 
 TOPIC_FIELDS: dict[str, Any] = {
     "slug": "nimbus",
@@ -28,6 +39,18 @@ def topic(*feeds: str, **overrides: Any) -> Topic:
     return Topic.model_validate({**TOPIC_FIELDS, "feeds": list(feeds), **overrides})
 
 
+@dataclass
+class ListSource:
+    """An ArticleSource answering with fixed articles, counting how often it was asked."""
+
+    found: list[Article]
+    calls: int = field(default=0, compare=False)
+
+    def articles(self, topic: Topic, day: dt.date) -> list[Article]:
+        self.calls += 1
+        return list(self.found)
+
+
 @dataclass(frozen=True)
 class Report:
     """One invented article: its headline and paragraphs, as text and as a page."""
@@ -39,6 +62,11 @@ class Report:
     @property
     def text(self) -> str:
         return "\n".join(self.paragraphs)
+
+    @property
+    def headline(self) -> str:
+        """The title as feeds deliver it: whitespace (full-width spaces too) collapsed."""
+        return " ".join(self.title.split())
 
     def html(self, charset: str = "utf-8") -> str:
         return page(self.title, *self.paragraphs, lang=self.lang, charset=charset)
@@ -120,6 +148,52 @@ NEW_STORY = Report(
         "雲雀模型今天推出語音模型 Nimbus Voice，可即時轉寫台灣華語與台語，延遲低於 300 毫秒。",
         "團隊表示，語音模型先開放給教育與客服業者試用，明年初正式上線。",
     ),
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One report as an outlet published it: at which address, when, under which name."""
+
+    report: Report
+    url: str
+    published: dt.datetime
+    outlet: str
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path
+
+    def article(self) -> Article:
+        report = self.report
+        return Article.model_validate(
+            {
+                "url": self.url,
+                "title": report.title,
+                "text": report.text,
+                "publisher": self.outlet,
+                "published": self.published,
+            }
+        )
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=TAIPEI)
+
+
+FIRST_DAY = (
+    Item(RELEASE_EN, "https://lab.example/blog/nimbus-3", _at(DAY_BEFORE, 8), "Nimbus Lab"),
+    Item(RELEASE_ZH_A, "https://technews.example/nimbus-3.html", _at(DAY_BEFORE, 10), "科技新報站"),
+    Item(RELEASE_ZH_B, "https://aiweekly.example/n/nimbus-3-open.html", _at(DAY_BEFORE, 12), "AI 週報"),
+    Item(PRICE_CUT, "https://market.example/nimbus-api-price.html", _at(DAY_BEFORE, 15), "市場觀測站"),
+)
+SECOND_DAY = (
+    # The 48-hour window still holds yesterday's reports ...
+    *FIRST_DAY,
+    # ... plus a retelling by a new outlet, an update with new figures, and a new story.
+    Item(RETELLING, "https://daily.example/nimbus-3-recap.html", _at(DAY, 9), "每日科技"),
+    Item(UPDATE, "https://bench.example/nimbus-3-scores.html", _at(DAY, 11), "評測週刊"),
+    Item(NEW_STORY, "https://technews.example/nimbus-voice.html", _at(DAY, 14), "科技新報站"),
 )
 
 BIG5_TITLE = "雲雀模型進駐臺灣學術網路"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 
@@ -15,11 +14,17 @@ from dailydigest.domain.gather import (
     usable_articles,
 )
 from dailydigest.models.article import Article
-from dailydigest.models.topic import Topic
-from tests.support.news_fixtures import PRICE_CUT, RELEASE_EN, RELEASE_ZH_A, RELEASE_ZH_B, Report, topic
-
-DAY = dt.date(2026, 11, 28)
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
+from tests.support.news_fixtures import (
+    DAY,
+    PRICE_CUT,
+    RELEASE_EN,
+    RELEASE_ZH_A,
+    RELEASE_ZH_B,
+    TAIPEI,
+    ListSource,
+    Report,
+    topic,
+)
 
 
 def _article(
@@ -32,17 +37,9 @@ def _article(
             "text": report.text if report else "",
             "summary": "" if report else title,
             "publisher": publisher,
-            "published": dt.datetime(2026, 11, 28, hour, tzinfo=TAIPEI),
+            "published": dt.datetime.combine(DAY, dt.time(hour), tzinfo=TAIPEI),
         }
     )
-
-
-@dataclass
-class ListSource:
-    found: list[Article]
-
-    def articles(self, topic: Topic, day: dt.date) -> list[Article]:
-        return list(self.found)
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ import pytest
 from dailydigest.adapters.feed_source import FeedSource, clean_text, without_headline
 from dailydigest.models.topic import Topic
 from dailydigest.ports import WebResponse
+from tests.support.news_fixtures import DAY
 
-DAY = dt.date(2026, 11, 28)
 UTC = dt.UTC
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -136,8 +136,7 @@ def test_rss_items_become_articles() -> None:
     first, second, _ = articles
     assert str(first.url) == "https://news.example/2026/11/28/qwen-translate.html"
     assert first.publisher == "測試新聞網"
-    assert first.published == dt.datetime(2026, 11, 28, 1, 30, tzinfo=UTC)
-    assert first.published.tzinfo is not None
+    assert first.published == dt.datetime(2026, 11, 28, 1, 30, tzinfo=UTC)  # aware: naive never equals
     assert first.summary == "新模型支援 四十種 語言&方言。"
     assert first.language == "zh-TW"
     assert first.text == ""
@@ -246,6 +245,24 @@ def test_pages_outside_the_window_are_not_fetched() -> None:
 
     assert "https://news.example/2026/10/01/old.html" not in web.requested
     assert "https://news.example/2026/11/28/qwen-translate.html" in web.requested
+
+
+def test_a_page_two_feeds_link_to_is_fetched_once() -> None:
+    # Given the same item in two feeds
+    web = FakeWeb()
+    web.add("https://news.example/feed.xml", RSS)
+    web.add("https://mirror.example/feed.xml", RSS)
+    web.add("https://news.example/2026/11/28/qwen-translate.html", PAGE)
+
+    articles = FeedSource(web).articles(
+        _topic("https://news.example/feed.xml", "https://mirror.example/feed.xml"), DAY
+    )
+
+    # Then its page is fetched once, and both copies get its text
+    assert web.requested.count("https://news.example/2026/11/28/qwen-translate.html") == 1
+    copies = [a for a in articles if str(a.url) == "https://news.example/2026/11/28/qwen-translate.html"]
+    assert len(copies) == 2
+    assert all(copy.text.startswith("通義千問團隊今天推出新的翻譯模型") for copy in copies)
 
 
 @pytest.mark.parametrize(

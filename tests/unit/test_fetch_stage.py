@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from dailydigest import keys
 from dailydigest.domain.ledger import ledger_key, load_ledger
 from dailydigest.domain.stages import fetch_stage
 from dailydigest.models.article import Article
 from dailydigest.models.events import ArticlesFetched, NoNews
-from dailydigest.models.topic import Topic
 from tests.fakes import MemoryStore, RecordingBus
-from tests.support.news_fixtures import NEW_STORY, PRICE_CUT, RELEASE_ZH_A, topic
+from tests.support.news_fixtures import DAY, NEW_STORY, PRICE_CUT, RELEASE_ZH_A, TAIPEI, ListSource, topic
 
-DAY = dt.date(2026, 11, 28)
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
 RUN = "20261128T000000Z-test0001"
 
 
@@ -26,19 +22,9 @@ def _article(url: str, title: str, text: str = "", summary: str = "") -> Article
             "title": title,
             "text": text,
             "summary": summary,
-            "published": dt.datetime(2026, 11, 28, 9, tzinfo=TAIPEI),
+            "published": dt.datetime.combine(DAY, dt.time(9), tzinfo=TAIPEI),
         }
     )
-
-
-@dataclass
-class ListSource:
-    found: list[Article]
-    calls: int = 0
-
-    def articles(self, topic: Topic, day: dt.date) -> list[Article]:
-        self.calls += 1
-        return list(self.found)
 
 
 NEWS = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 import pytest
 
@@ -22,10 +21,9 @@ from dailydigest.domain.gather import (
 from dailydigest.domain.text import jaccard, shingles, split_sentences, tokens
 from dailydigest.models.article import Article, Story
 from dailydigest.models.topic import Topic
+from tests.support.news_fixtures import DAY, TAIPEI, ListSource
 
-DAY = dt.date(2026, 11, 28)
 UTC = dt.UTC
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
 # The window for DAY in Asia/Taipei: (2026-11-27 00:00, 2026-11-29 00:00] local time.
 WINDOW_END = dt.datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
 
@@ -45,16 +43,6 @@ def _article(
     return Article.model_validate(
         {"url": url, "title": title, "published": published, "text": text, "publisher": publisher}
     )
-
-
-@dataclass
-class ListSource:
-    """An ArticleSource that returns fixed articles."""
-
-    found: list[Article]
-
-    def articles(self, topic: Topic, day: dt.date) -> list[Article]:
-        return list(self.found)
 
 
 class BrokenSource:

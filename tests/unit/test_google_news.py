@@ -16,11 +16,16 @@ from dailydigest.adapters.google_news import (
 )
 from dailydigest.domain.gather import window_for
 from dailydigest.ports import WebResponse
-from tests.support.news_fixtures import google_news_rss, google_token, opaque_google_token, topic
+from tests.support.news_fixtures import (
+    DAY,
+    SATURDAY,
+    google_news_rss,
+    google_token,
+    opaque_google_token,
+    topic,
+)
 
-DAY = dt.date(2026, 11, 28)
 UTC = dt.UTC
-SATURDAY = "Sat, 28 Nov 2026 09:30:00 +0800"
 
 
 def _params(url: str) -> dict[str, str]:
@@ -93,12 +98,14 @@ def test_links_without_a_publisher_url_stay_unresolved(link: str) -> None:
 
 
 class SearchOnlyWeb:
-    """Answers the search with a fixed feed; every other URL (the articles' pages) is a 404."""
+    """Answers every search with a fixed feed; every other URL (the articles' pages) is a 404."""
 
     def __init__(self, feed: str) -> None:
         self.feed = feed.encode()
+        self.requested: list[str] = []
 
     def get(self, url: str) -> WebResponse:
+        self.requested.append(url)
         if "/rss/search?" in url:
             return WebResponse(url, 200, "application/rss+xml", self.feed)
         return WebResponse(url, 404, "text/plain", b"")
@@ -115,20 +122,8 @@ def test_every_item_keeps_an_outlet_to_credit() -> None:
     feed = google_news_rss(
         base,
         [
-            (
-                "Nimbus 3 開源",
-                resolvable,
-                "科技新報站",
-                "https://technews.example",
-                "Sat, 28 Nov 2026 09:30:00 +0800",
-            ),
-            (
-                "Nimbus 降價",
-                opaque,
-                "市場觀測站",
-                "https://market.example",
-                "Sat, 28 Nov 2026 09:30:00 +0800",
-            ),
+            ("Nimbus 3 開源", resolvable, "科技新報站", "https://technews.example", SATURDAY),
+            ("Nimbus 降價", opaque, "市場觀測站", "https://market.example", SATURDAY),
         ],
     )
     feed = feed.replace('<source url="https://technews.example">科技新報站</source>', "")
@@ -147,3 +142,20 @@ def test_every_item_keeps_an_outlet_to_credit() -> None:
     assert resolved.body
     assert (str(opaque_item.url), opaque_item.publisher) == (opaque, PUBLISHER_FALLBACK)
     assert opaque_item.body
+
+
+def test_an_article_two_searches_find_is_fetched_once() -> None:
+    # Given two queries whose searches both find the same article
+    base = "http://127.0.0.1:9"
+    target = "https://technews.example/2026/11/28/nimbus-3.html"
+    link = f"{base}/rss/articles/{google_token(target)}"
+    item = ("Nimbus 3 開源", link, "科技新報站", "https://technews.example", SATURDAY)
+    web = SearchOnlyWeb(google_news_rss(base, [item]))
+    now = dt.datetime(2026, 11, 27, 23, 0, tzinfo=UTC)
+
+    articles = GoogleNewsSource(web, base_url=base, clock=lambda: now).articles(topic(), DAY)
+
+    # Then each search finds it, and its page is asked for once
+    assert [str(a.url) for a in articles] == [target, target]
+    assert sum("/rss/search?" in url for url in web.requested) == 2
+    assert web.requested.count(target) == 1

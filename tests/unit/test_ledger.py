@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 
 import pytest
 
@@ -19,23 +18,24 @@ from dailydigest.domain.ledger import (
     save_ledger,
 )
 from dailydigest.models.article import Article, StoryBundle
-from dailydigest.models.topic import Topic
 from tests.fakes import MemoryStore
 from tests.support.news_fixtures import (
+    DAY,
+    DAY_BEFORE,
+    FIRST_DAY,
     NEW_STORY,
     PRICE_CUT,
     RELEASE_EN,
-    RELEASE_ZH_A,
-    RELEASE_ZH_B,
     RETELLING,
+    SECOND_DAY,
+    TAIPEI,
     UPDATE,
+    ListSource,
     Report,
     topic,
 )
 
-DAY1 = dt.date(2026, 11, 27)
-DAY2 = dt.date(2026, 11, 28)
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
+DAY1, DAY2 = DAY_BEFORE, DAY
 
 
 def article(report: Report, url: str, day: dt.date, hour: int = 9, publisher: str = "") -> Article:
@@ -50,28 +50,9 @@ def article(report: Report, url: str, day: dt.date, hour: int = 9, publisher: st
     )
 
 
-@dataclass
-class ListSource:
-    found: list[Article]
-
-    def articles(self, topic: Topic, day: dt.date) -> list[Article]:
-        return list(self.found)
-
-
-DAY1_ARTICLES = [
-    article(RELEASE_EN, "https://lab.example/blog/nimbus-3", DAY1, 8, "Nimbus Lab"),
-    article(RELEASE_ZH_A, "https://technews.example/2026/11/27/nimbus-3.html", DAY1, 10, "科技新報站"),
-    article(RELEASE_ZH_B, "https://aiweekly.example/n/nimbus-3-open.html", DAY1, 12, "AI 週報"),
-    article(PRICE_CUT, "https://market.example/2026/11/27/nimbus-api-price.html", DAY1, 15, "市場觀測站"),
-]
-DAY2_ARTICLES = [
-    # The 48-hour window still holds yesterday's reports ...
-    *DAY1_ARTICLES,
-    # ... plus a retelling by a new outlet, an update with new figures, and a new story.
-    article(RETELLING, "https://daily.example/nimbus-3-recap.html", DAY2, 9, "每日科技"),
-    article(UPDATE, "https://bench.example/2026/11/28/nimbus-3-scores.html", DAY2, 11, "評測週刊"),
-    article(NEW_STORY, "https://technews.example/2026/11/28/nimbus-voice.html", DAY2, 14, "科技新報站"),
-]
+DAY1_ARTICLES = [item.article() for item in FIRST_DAY]
+DAY2_ARTICLES = [item.article() for item in SECOND_DAY]
+URL = {item.report: item.url for item in SECOND_DAY}
 
 
 def _day(store: MemoryStore, day: dt.date, articles: list[Article]) -> StoryBundle:
@@ -106,9 +87,9 @@ def test_the_next_day_leaves_out_what_was_covered_and_keeps_updates_and_new_stor
     # The new story first; the update after it, holding only its new article; no retelling, no repeat
     assert _titles(bundle) == [(NEW_STORY.title, False, 1), (UPDATE.title, True, 1)]
     update = bundle.stories[1]
-    assert [str(a.url) for a in update.articles] == ["https://bench.example/2026/11/28/nimbus-3-scores.html"]
+    assert [str(a.url) for a in update.articles] == [URL[UPDATE]]
     urls = {str(a.url) for story in bundle.stories for a in story.articles}
-    assert "https://daily.example/nimbus-3-recap.html" not in urls
+    assert URL[RETELLING] not in urls
     assert not urls & {str(a.url) for a in DAY1_ARTICLES}
 
 

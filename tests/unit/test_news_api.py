@@ -67,3 +67,9 @@ def test_the_query_joins_the_topics_queries_within_the_apis_limit() -> None:
     assert query.startswith('Nimbus OR 雲雀模型 OR "Nimbus variant 00 ')
     assert len(query) <= MAX_QUERY_CHARS
     assert "secret-key-123" not in url  # the key travels in a header only
+
+
+def test_phrases_are_quoted_once() -> None:
+    phrases = topic(queries=['"Nimbus Voice"', "Nimbus Lab", "雲雀模型"])
+    url = NewsApiSource(web=None, api_key="k").search_url(phrases, dt.date(2026, 11, 28))  # type: ignore[arg-type]
+    assert parse_qs(urlsplit(url).query)["q"] == ['"Nimbus Voice" OR "Nimbus Lab" OR 雲雀模型']

@@ -23,7 +23,7 @@ import feedparser
 from pydantic import ValidationError
 
 from dailydigest.adapters.charset import decode_html
-from dailydigest.domain.gather import Window, in_window, window_for
+from dailydigest.domain.gather import Window, in_window, is_aggregator_link, published_timestamp, window_for
 from dailydigest.domain.text import guess_language
 from dailydigest.models.article import Article
 from dailydigest.models.topic import Topic
@@ -142,14 +142,17 @@ def fill_text(
         if in_window(article, window) and not is_aggregator_link(str(article.url))
     ]
     if len(wanted) > limit:
-        newest = sorted(wanted, key=lambda i: _newest_first(articles[i]))[:limit]
+        # Newest first, undated last.
+        newest = sorted(wanted, key=lambda i: -published_timestamp(articles[i], undated=0.0))[:limit]
         logger.info("pages left as snippets", extra={"pages": len(wanted), "fetched": limit})
         wanted = sorted(newest)
-    responses = fetch_all(
-        web, [WebRequest(str(articles[i].url), PAGE_TYPES) for i in wanted], max_page_bytes, what="page"
-    )
+    # One fetch per page, however many items link to it (a day's searches often find the same article).
+    urls = list(dict.fromkeys(str(articles[i].url) for i in wanted))
+    responses = fetch_all(web, [WebRequest(url, PAGE_TYPES) for url in urls], max_page_bytes, what="page")
+    pages = dict(zip(urls, responses, strict=True))
     filled = list(articles)
-    for index, response in zip(wanted, responses, strict=True):
+    for index in wanted:
+        response = pages[str(articles[index].url)]
         if response is None:
             continue
         try:
@@ -160,21 +163,6 @@ def fill_text(
                 extra={"url": str(articles[index].url), "reason": f"{type(exc).__name__}: {exc}"[:200]},
             )
     return filled
-
-
-def _newest_first(article: Article) -> float:
-    if article.published is None:
-        return 0.0
-    published = article.published
-    if published.tzinfo is None:
-        published = published.replace(tzinfo=dt.UTC)
-    return -published.timestamp()
-
-
-def is_aggregator_link(url: str) -> bool:
-    """A link to an aggregator's own page (news.google.com), not to the publisher's article."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host == "news.google.com"
 
 
 def with_page_text(article: Article, page: WebResponse) -> Article:

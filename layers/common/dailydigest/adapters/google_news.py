@@ -28,7 +28,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from pydantic import ValidationError
 
 from dailydigest.adapters.feed_source import FEED_TYPES, feed_articles, fetch_all, fill_text
-from dailydigest.domain.gather import Window, window_for
+from dailydigest.domain.gather import Window, google_news_item, window_for
+from dailydigest.domain.text import quoted_phrase
 from dailydigest.models.article import Article
 from dailydigest.models.topic import Topic
 from dailydigest.ports import WebClient, WebRequest
@@ -56,9 +57,7 @@ EDITIONS = {
 
 def search_terms(query: str, window: Window, now: dt.datetime) -> str:
     """The `q` value: the query (quoted when it is a phrase) plus the time restriction."""
-    term = query.strip()
-    if any(char.isspace() for char in term) and not term.startswith('"'):
-        term = f'"{term}"'
+    term = quoted_phrase(query)
     if window.start < now < window.end:
         hours = max(1, math.ceil((now - window.start).total_seconds() / 3600))
         return f"{term} when:{hours}h"
@@ -82,10 +81,8 @@ def resolve_link(link: str) -> str | None:
     for key, value in parse_qsl(parts.query):
         if key == "url" and urlsplit(value).scheme in ("http", "https"):
             return value
-    segments = [segment for segment in parts.path.split("/") if segment]
-    if len(segments) < 2 or segments[-2] not in ("articles", "read"):
-        return None
-    return _decode_token(segments[-1])
+    token = google_news_item(parts.path)
+    return _decode_token(token) if token else None
 
 
 def _decode_token(token: str) -> str | None:
@@ -172,7 +169,7 @@ class GoogleNewsSource:
 
     def _item(self, article: Article) -> tuple[Article, bool]:
         """The item cleaned up, and whether its publisher URL is known."""
-        publisher = article.publisher or PUBLISHER_FALLBACK
+        publisher = article.publisher  # feed_articles credits PUBLISHER_FALLBACK when <source> is missing
         title = _without_suffix(article.title, publisher)
         summary = _without_suffix(article.summary, publisher) or title
         target = resolve_link(str(article.url))
@@ -186,7 +183,7 @@ class GoogleNewsSource:
             return Article.model_validate({**article.model_dump(), **update}), target is not None
         except ValidationError:
             # An undecodable target: keep Google's link, the outlet's name and the snippet.
-            return article.model_copy(update={"publisher": article.publisher or PUBLISHER_FALLBACK}), False
+            return article, False
 
 
 def _without_suffix(text: str, publisher: str) -> str:

@@ -135,10 +135,8 @@ class AllowList:
 
 def _normal_host(host: str) -> str:
     host = host.strip().strip("[]").rstrip(".").lower()
-    try:
-        return ipaddress.ip_address(host).compressed
-    except ValueError:
-        return host
+    literal = ip_literal(host)
+    return literal.compressed if literal is not None else host
 
 
 def decide(ip: IPAddress, host: str, port: int, allow: AllowList = AllowList()) -> Decision:

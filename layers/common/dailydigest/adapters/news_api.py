@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from dailydigest.adapters.feed_source import clean_text, fill_text
 from dailydigest.domain.gather import window_for
-from dailydigest.domain.text import guess_language
+from dailydigest.domain.text import guess_language, quoted_phrase
 from dailydigest.models.article import Article
 from dailydigest.models.topic import Topic
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest
@@ -53,7 +53,7 @@ class NewsApiSource:
 
     def search_url(self, topic: Topic, day: dt.date) -> str:
         window = window_for(topic, day)
-        terms = [f'"{q}"' if any(c.isspace() for c in q) else q for q in topic.queries]
+        terms = [quoted_phrase(query) for query in topic.queries]
         query = " OR ".join(terms)
         while len(query) > MAX_QUERY_CHARS and len(terms) > 1:
             terms.pop()

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import contextlib
 import logging
 import ssl
-import threading
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -121,20 +121,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
-_EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout),
-    (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException),
-    (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError),
-    (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore.ProtocolError, httpx.ProtocolError),
+_TRANSPORT_ERRORS = (
+    httpcore.TimeoutException,
+    httpcore.NetworkError,
+    httpcore.ProtocolError,
+    httpcore.UnsupportedProtocol,
 )
 
 
@@ -142,17 +133,17 @@ _EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
 def _httpx_errors() -> Iterator[None]:
     try:
         yield
-    except httpcore.TimeoutException as exc:
-        raise _mapped(exc) from exc
-    except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as exc:
+    except _TRANSPORT_ERRORS as exc:
         raise _mapped(exc) from exc
 
 
 def _mapped(exc: Exception) -> httpx.HTTPError:
-    for source, target in _EXCEPTIONS:
-        if isinstance(exc, source):
+    """The httpx error for an httpcore one: httpx names each after the httpcore error it stands for."""
+    for cls in type(exc).__mro__:
+        target = getattr(httpx, cls.__name__, None)
+        if isinstance(target, type) and issubclass(target, httpx.TransportError):
             return target(str(exc))
-    return httpx.TransportError(str(exc))  # pragma: no cover - every httpcore error is listed
+    return httpx.TransportError(str(exc))  # pragma: no cover - every caught httpcore error has a twin
 
 
 class _Body(httpx.AsyncByteStream):
@@ -438,29 +429,12 @@ def _decoder(encoding: str, max_bytes: int) -> Callable[[bytes], bytes]:
 # --- running async code from the synchronous ports ----------------------------------------------------
 
 
-def _run(factory: Callable[[], Coroutine[Any, Any, T] | Awaitable[T]]) -> T:
+def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run a coroutine to completion from synchronous code, even when a loop already runs here."""
-
-    async def main() -> T:
-        return await factory()
-
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(main())
+        return asyncio.run(factory())
     # Called from inside an event loop (a notebook, an async test): use a loop of our own.
-    outcome: list[T] = []
-    error: list[BaseException] = []
-
-    def worker() -> None:
-        try:
-            outcome.append(asyncio.run(main()))
-        except BaseException as exc:  # handed back to the caller below
-            error.append(exc)
-
-    thread = threading.Thread(target=worker, name="dailydigest-fetch")
-    thread.start()
-    thread.join()
-    if error:
-        raise error[0]
-    return outcome[0]
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dailydigest-fetch") as worker:
+        return worker.submit(lambda: asyncio.run(factory())).result()

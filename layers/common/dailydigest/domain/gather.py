@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from dailydigest.domain.text import cjk_ratio, jaccard, latin_words, lead, normalize, shingles, tokens
+from dailydigest.domain.text import guess_language, jaccard, latin_words, lead, normalize, shingles, tokens
 from dailydigest.models.article import Article, Story, StoryBundle
 from dailydigest.models.topic import Topic
 from dailydigest.ports import ArticleSource
@@ -48,6 +48,7 @@ _TRACKING_PARAMS = frozenset(
 )  # fmt: skip
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmsr")
 _MOBILE_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+GOOGLE_NEWS_HOST = "news.google.com"
 
 
 class StoryMemory(Protocol):
@@ -74,14 +75,24 @@ def window_for(topic: Topic, day: dt.date) -> Window:
     return Window(start=end - dt.timedelta(hours=topic.window_hours), end=end)
 
 
+def published_at(article: Article) -> dt.datetime | None:
+    """The article's publication time, time zone aware (a naive time is UTC); None when undated."""
+    published = article.published
+    if published is not None and published.tzinfo is None:
+        return published.replace(tzinfo=dt.UTC)
+    return published
+
+
+def published_timestamp(article: Article, undated: float) -> float:
+    """The publication time as a POSIX timestamp (to sort by); `undated` for an undated article."""
+    published = published_at(article)
+    return undated if published is None else published.timestamp()
+
+
 def in_window(article: Article, window: Window) -> bool:
     """Undated articles are kept: a feed that omits dates still lists current news."""
-    if article.published is None:
-        return True
-    published = article.published
-    if published.tzinfo is None:
-        published = published.replace(tzinfo=dt.UTC)
-    return window.start < published <= window.end
+    published = published_at(article)
+    return published is None or window.start < published <= window.end
 
 
 def gather_stories(
@@ -179,8 +190,14 @@ def _amp_cache_origin(url: str) -> str | None:
     return f"{'https' if secure else 'http'}://{unquote(rest)}" + (f"?{query}" if query else "")
 
 
-def _google_news_id(parts_path: str) -> str | None:
-    segments = [segment for segment in parts_path.split("/") if segment]
+def is_aggregator_link(url: str) -> bool:
+    """A link to an aggregator's own page (news.google.com), not to the publisher's article."""
+    return urlsplit(url).hostname == GOOGLE_NEWS_HOST
+
+
+def google_news_item(path: str) -> str | None:
+    """The item token at the end of a Google News link's path (`/rss/articles/ID`, `/read/ID`)."""
+    segments = [segment for segment in path.split("/") if segment]
     if len(segments) >= 2 and segments[-2] in ("articles", "read"):
         return segments[-1]
     return None
@@ -192,8 +209,8 @@ def canonical_url(url: str) -> str:
     url = _amp_cache_origin(url) or url
     parts = urlsplit(clean_url(url))
     host = (parts.hostname or "").lower()
-    if host == "news.google.com" and (item := _google_news_id(parts.path)):
-        return f"https://news.google.com/articles/{item}"
+    if host == GOOGLE_NEWS_HOST and (item := google_news_item(parts.path)):
+        return f"https://{GOOGLE_NEWS_HOST}/articles/{item}"
     for prefix in _MOBILE_HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") > 1:
             host = host[len(prefix) :]
@@ -212,18 +229,14 @@ def canonical_url(url: str) -> str:
 # --- duplicates -------------------------------------------------------------------------------------
 
 
-def _timestamp(article: Article, undated: float) -> float:
-    if article.published is None:
-        return undated
-    published = article.published
-    if published.tzinfo is None:  # naive times are UTC here, as in the window
-        published = published.replace(tzinfo=dt.UTC)
-    return published.timestamp()
-
-
 def _preference(article: Article) -> tuple[float, int, int, str]:
     # Earliest first (the original beats the repost), then the fuller text, then the plainer URL.
-    return (_timestamp(article, math.inf), -len(article.body), len(str(article.url)), str(article.url))
+    return (
+        published_timestamp(article, math.inf),
+        -len(article.body),
+        len(str(article.url)),
+        str(article.url),
+    )
 
 
 def most_recent(articles: Sequence[Article], limit: int = MAX_ARTICLES_TO_CLUSTER) -> list[Article]:
@@ -231,7 +244,7 @@ def most_recent(articles: Sequence[Article], limit: int = MAX_ARTICLES_TO_CLUSTE
     if len(articles) <= limit:
         return list(articles)
     logger.info("oldest articles left out", extra={"articles": len(articles), "kept": limit})
-    return sorted(articles, key=lambda a: (-_timestamp(a, math.inf), str(a.url)))[:limit]
+    return sorted(articles, key=lambda a: (-published_timestamp(a, math.inf), str(a.url)))[:limit]
 
 
 def _with_clean_url(article: Article, fallback_published: dt.datetime | None) -> Article:
@@ -264,17 +277,10 @@ def _headline_key(title: str) -> str:
 def drop_aggregator_copies(articles: Sequence[Article]) -> list[Article]:
     """Drop an aggregator's item (an unresolved Google News link) when the same headline is also
     here at the publisher's own address: the publisher's copy has the real link and the full text."""
-    direct = {
-        _headline_key(article.title)
-        for article in articles
-        if urlsplit(str(article.url)).hostname != "news.google.com"
-    }
+    direct = {_headline_key(a.title) for a in articles if not is_aggregator_link(str(a.url))}
     kept = []
     for article in articles:
-        if (
-            urlsplit(str(article.url)).hostname == "news.google.com"
-            and _headline_key(article.title) in direct
-        ):
+        if is_aggregator_link(str(article.url)) and _headline_key(article.title) in direct:
             logger.info("aggregator copy dropped", extra={"url": str(article.url), "title": article.title})
             continue
         kept.append(article)
@@ -331,7 +337,7 @@ class _Similarity:
         document_frequency: Counter[str] = Counter(term for terms in self.terms for term in terms)
         documents = len(articles) + _BACKGROUND_DOCS
         self.weight = {term: math.log((documents + 1) / (df + 1)) for term, df in document_frequency.items()}
-        self.chinese = [cjk_ratio(f"{a.title} {lead(a.body, _LEAD_CHARS)}") >= 0.3 for a in articles]
+        self.chinese = [guess_language(f"{a.title} {lead(a.body, _LEAD_CHARS)}") == "zh" for a in articles]
 
     def __call__(self, i: int, j: int) -> float:
         score = _weighted_cosine(self.terms[i], self.terms[j], self.weight)
@@ -391,7 +397,7 @@ def build_stories(articles: Sequence[Article], ignore: frozenset[str] = frozense
 
 
 def _latest(story: Story) -> float:
-    return max(_timestamp(article, -math.inf) for article in story.articles)
+    return max(published_timestamp(article, -math.inf) for article in story.articles)
 
 
 def rank_stories(stories: Iterable[Story]) -> list[Story]:

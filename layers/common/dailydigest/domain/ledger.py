@@ -32,11 +32,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from dailydigest.domain.gather import canonical_url, story_id, topic_terms
 from dailydigest.domain.text import is_cjk, lead, tokens
-from dailydigest.errors import NotFoundError
 from dailydigest.models.article import Article, Story
 from dailydigest.models.topic import Topic
 from dailydigest.models.types import ShortText, Slug
 from dailydigest.ports import Store
+from dailydigest.store_ops import read_if_present
 
 logger = logging.getLogger(__name__)
 
@@ -131,10 +131,11 @@ def ledger_key(topic: str) -> str:
 
 def load_ledger(store: Store, topic: str) -> Ledger:
     """The topic's ledger; an empty one when there is none yet or the stored one is unreadable."""
-    try:
-        return Ledger.model_validate_json(store.get(ledger_key(topic)))
-    except NotFoundError:
+    stored = read_if_present(store, ledger_key(topic))
+    if stored is None:
         return Ledger(topic=topic)
+    try:
+        return Ledger.model_validate_json(stored)
     except ValidationError as exc:
         # Better a digest that may repeat a story than no digest: start the memory afresh.
         logger.error("ledger unreadable, starting afresh", extra={"topic": topic, "reason": str(exc)[:300]})
@@ -333,7 +334,8 @@ def _entry_for(entries: Sequence[LedgerEntry], story_id: str, today: Fingerprint
 
 def _merged(entry: LedgerEntry, story_id: str, day: dt.date, today: Fingerprint) -> LedgerEntry:
     def union(old: Sequence[str], new: Iterable[str], limit: int) -> tuple[str, ...]:
-        added = [item for item in new if item not in set(old)]
+        known = set(old)
+        added = [item for item in new if item not in known]
         return (*old, *added)[-limit:]
 
     # The day's coverage grows by what this story brought (a rerun brings the same: no change).

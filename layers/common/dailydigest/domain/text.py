@@ -174,6 +174,14 @@ def lead(text: str, limit: int = 300) -> str:
     return text.strip()[:limit]
 
 
+def quoted_phrase(query: str) -> str:
+    """A search query as search engines read a phrase: words with spaces between in double quotes."""
+    term = query.strip()
+    if any(char.isspace() for char in term) and not term.startswith('"'):
+        return f'"{term}"'
+    return term
+
+
 def contains_any(text: str, cues: Sequence[str]) -> bool:
     """Whether text mentions a cue; latin cues must start a word ("api" is not in "rapid")."""
     folded = normalize(text)

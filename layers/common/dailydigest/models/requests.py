@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
+from dailydigest.domain.runs import topic_today
 from dailydigest.errors import BadEventError
 from dailydigest.models.topic import Topic, TopicsFile
 from dailydigest.models.types import DigestDate, RunId, Slug
@@ -91,8 +91,7 @@ class FetchRequest(BaseModel):
 
     def day_for(self, topic: Topic, now: dt.datetime | None = None) -> dt.date:
         """The requested day, or today where the topic's readers are; never a day still to come there."""
-        # The schedule's time zone was validated with the topic.
-        today = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(topic.schedule.timezone)).date()
+        today = topic_today(topic, now)
         day = self.date or today
         if day > today:
             raise BadEventError(
