@@ -26,14 +26,10 @@ from collections.abc import Sequence
 from dailydigest.models.article import Article, Story
 from dailydigest.models.topic import Topic
 from dailydigest.settings import DEFAULT_LLM_PRICES
-from dailydigest.summarize.budget import (
-    estimate_messages,
-    estimate_tokens,
-    notes_output_tokens,
-    price_for,
-)
-from dailydigest.summarize.llm import MAX_HIGHLIGHTS, LlmOptions, LlmSummarizer
+from dailydigest.summarize import prompt_messages
+from dailydigest.summarize.budget import Budget, estimate_messages, estimate_tokens, price_for
 from dailydigest.summarize.material import build_material
+from dailydigest.summarize.prompt_messages import MAX_HIGHLIGHTS
 from dailydigest.summarize.schema import CitedPoint
 
 DAY = dt.date(2026, 11, 28)
@@ -139,13 +135,13 @@ def typical_notes(stories: int) -> int:
     return estimate_tokens(json.dumps(notes, ensure_ascii=False))
 
 
-def measure(summarizer: LlmSummarizer, stories: list[Story]) -> dict[str, object]:
+def measure(budget: Budget, stories: list[Story]) -> dict[str, object]:
     material = build_material(stories)
-    plan = summarizer.plan(TOPIC, DAY, material)
-    cap = summarizer.options.max_output_tokens
+    plan = prompt_messages.plan(TOPIC, DAY, material, budget)
+    cap = budget.max_output_tokens
     if plan.mode == "single":
         trimmed = material.trimmed(range(len(material.stories)), plan.article_tokens)
-        prompt = estimate_messages(summarizer.digest_messages(TOPIC, DAY, material, trimmed))
+        prompt = estimate_messages(prompt_messages.digest_messages(TOPIC, DAY, material, trimmed))
         completion_cap, calls = cap, 1
         completion = typical_answer(len(stories))
     else:
@@ -159,9 +155,17 @@ def measure(summarizer: LlmSummarizer, stories: list[Story]) -> dict[str, object
             * 4
             for story in material.stories
         }
-        reduce = estimate_messages(summarizer.digest_messages(TOPIC, DAY, material, material.stories, notes))
-        prompt = plan.prompt_tokens + reduce
-        completion_cap = cap + sum(notes_output_tokens(len(batch), cap) for batch in plan.batches)
+        reduce = estimate_messages(
+            prompt_messages.digest_messages(TOPIC, DAY, material, material.stories, notes)
+        )
+        maps = sum(
+            estimate_messages(
+                prompt_messages.notes_messages(TOPIC, DAY, material, material.trimmed(batch, size))
+            )
+            for batch, size in zip(plan.batches, plan.batch_article_tokens, strict=True)
+        )
+        prompt = maps + reduce
+        completion_cap = cap + sum(budget.notes_output_tokens(len(batch)) for batch in plan.batches)
         calls = len(plan.batches) + 1
         completion = typical_answer(len(stories)) + sum(typical_notes(len(batch)) for batch in plan.batches)
     return {
@@ -180,10 +184,7 @@ def main() -> None:
     parser.add_argument("--output", type=int, default=4_000, help="DIGEST_LLM_MAX_OUTPUT_TOKENS")
     parser.add_argument("--article", type=int, default=600, help="DIGEST_LLM_ARTICLE_TOKENS")
     args = parser.parse_args()
-    options = LlmOptions(
-        context_tokens=args.context, max_output_tokens=args.output, article_tokens=args.article
-    )
-    summarizer = LlmSummarizer(model=MODEL, options=options)
+    budget = Budget(args.context, args.output, args.article)
     price = price_for(MODEL, DEFAULT_LLM_PRICES)
     if price is None:
         raise SystemExit(f"no price for {MODEL}")
@@ -195,14 +196,14 @@ def main() -> None:
         f"{'articles':>8} {'stories':>7} {'naive prompt':>12} {'mode':>10} {'calls':>5} {'per-art':>7} "
         f"{'prompt':>7} {'saved':>6} {'compl.':>6} {'compl.cap':>9} {'naive $':>8} {'ours $':>8}"
     )
-    overhead = estimate_messages(summarizer.digest_messages(TOPIC, DAY, build_material(fixture(1)), []))
+    overhead = estimate_messages(prompt_messages.digest_messages(TOPIC, DAY, build_material(fixture(1)), []))
     print(f"fixed prompt (system, instructions, answer shape): {overhead} tokens")
     print(header)
     print("-" * len(header))
     for size in SIZES:
         stories = fixture(size)
         naive = naive_tokens(stories) + overhead
-        ours = measure(summarizer, stories)
+        ours = measure(budget, stories)
         prompt = int(str(ours["prompt"]))
         completion = int(str(ours["completion"]))
         cap = int(str(ours["completion_cap"]))

@@ -8,16 +8,14 @@ without usable notes, the metrics, and hostile articles reaching the extractive 
 from __future__ import annotations
 
 import dataclasses
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from dailydigest.models.article import Story
 from dailydigest.observability import metrics
 from dailydigest.render.post import render_post
-from dailydigest.summarize import llm
+from dailydigest.summarize import llm, prompt_messages
 from dailydigest.summarize.chinese import simplified_chars
 from dailydigest.summarize.llm import LlmError
 from dailydigest.summarize.material import build_material, looks_like_instruction
@@ -28,6 +26,7 @@ from tests.support.llm_fixtures import (
     answer,
     dumps,
     hostile_stories,
+    long_stories,
     simplified_everywhere,
     simplified_stories,
     stories,
@@ -107,11 +106,9 @@ def test_calls_are_shortened_to_fit_the_run_time_budget(
     monkeypatch.setattr(llm, "MIN_CALL_SECONDS", 0.2)
     # Given a 1-second budget, a 5-second call timeout and one retry, and an endpoint that hangs
     server.queue(*[Answer(200, {"late": True}, delay=3.0)] * 2)
-    started = time.monotonic()
     # When the digest is written
     digest = make(server, timeout=5.0, max_retries=1, run_seconds=1.0).summarize(topic(), DAY, stories())
     # Then each of the two attempts had half the budget, not 5 seconds
-    assert time.monotonic() - started < 2.8
     assert digest.generator == "extractive"
     assert "timed out after 0.5s" in digest.fallback_reason
 
@@ -205,21 +202,13 @@ def test_the_extractive_fallback_is_taiwan_traditional_too(server: FakeOpenAI) -
 # --- map-reduce without usable notes ------------------------------------------------------------------------
 
 
-def _padded() -> list[Story]:
-    """`stories()` with every article forty times as long: too long for one call at a 2,000-token context."""
-    padded = []
-    for story in stories():
-        articles = tuple(a.model_copy(update={"text": (a.text + "\n") * 40}) for a in story.articles)
-        padded.append(story.model_copy(update={"articles": articles}))
-    return padded
-
-
 def test_each_article_is_trimmed_to_the_per_article_budget(server: FakeOpenAI) -> None:
     # Given long articles, a roomy context and a 50-token budget per article
     summarizer = make(server, context_tokens=16_000, article_tokens=50)
-    assert summarizer.plan(topic(), DAY, build_material(_padded())).mode == "single"
+    plan = prompt_messages.plan(topic(), DAY, build_material(long_stories()), summarizer.options.budget)
+    assert plan.mode == "single"
     server.queue(chat(dumps(answer())))
-    summarizer.summarize(topic(), DAY, _padded())
+    summarizer.summarize(topic(), DAY, long_stories())
     # Then the one call carries each article's lead, not its whole text
     user = server.completions[0].user
     assert "通義千問團隊週四釋出 Qwen-Lite，參數量只有 40 億" in user
@@ -230,7 +219,7 @@ def test_each_article_is_trimmed_to_the_per_article_budget(server: FakeOpenAI) -
 
 def test_a_map_step_without_usable_notes_uses_the_article_leads(server: FakeOpenAI) -> None:
     summarizer = make(server, context_tokens=2_000, max_output_tokens=700, article_tokens=600)
-    plan = summarizer.plan(topic(), DAY, build_material(_padded()))
+    plan = prompt_messages.plan(topic(), DAY, build_material(long_stories()), summarizer.options.budget)
     assert plan.mode == "map_reduce"
 
     def reply(body: dict[str, Any]) -> Answer:
@@ -240,7 +229,7 @@ def test_a_map_step_without_usable_notes_uses_the_article_leads(server: FakeOpen
 
     # Given a model that never writes usable notes
     server.queue(*[reply] * (2 * len(plan.batches) + 1))
-    digest = summarizer.summarize(topic(), DAY, _padded())
+    digest = summarizer.summarize(topic(), DAY, long_stories())
     # Then each map call had its one repair round, and the reduce call saw the articles' leads
     names = [r.body["response_format"]["json_schema"]["name"] for r in server.completions]
     assert names == ["story_notes"] * (2 * len(plan.batches)) + ["daily_digest"]
@@ -251,23 +240,21 @@ def test_a_map_step_without_usable_notes_uses_the_article_leads(server: FakeOpen
 # --- metrics -----------------------------------------------------------------------------------------------
 
 
+Recorded = Callable[[], dict[str, tuple[str, list[float]]]]
+
+
 @pytest.fixture
-def recorded() -> Iterator[dict[str, Any]]:
+def recorded() -> Iterator[Recorded]:
     """The metrics added during the test, by name: (unit, values)."""
     metrics.clear_metrics()
-    found: dict[str, Any] = {}
-    yield found
+    yield lambda: {name: (entry["Unit"], list(entry["Value"])) for name, entry in metrics.metric_set.items()}
     metrics.clear_metrics()
 
 
-def _metrics() -> dict[str, tuple[str, list[float]]]:
-    return {name: (entry["Unit"], list(entry["Value"])) for name, entry in metrics.metric_set.items()}
-
-
-def test_tokens_cost_and_outcome_are_metrics(server: FakeOpenAI, recorded: dict[str, Any]) -> None:
+def test_tokens_cost_and_outcome_are_metrics(server: FakeOpenAI, recorded: Recorded) -> None:
     server.queue(chat(dumps(answer()), prompt_tokens=1500, completion_tokens=700))
     make(server).summarize(topic(), DAY, stories())
-    found = _metrics()
+    found = recorded()
     assert found["LlmDigestsWritten"] == ("Count", [1.0])
     assert found["LlmCalls"] == ("Count", [1.0])
     assert found["PromptTokens"] == ("Count", [1500.0])
@@ -283,12 +270,12 @@ def test_tokens_cost_and_outcome_are_metrics(server: FakeOpenAI, recorded: dict[
     ],
 )
 def test_a_run_that_falls_back_says_why_in_its_metrics(
-    server: FakeOpenAI, recorded: dict[str, Any], outcome: str, options: dict[str, Any], metric: str
+    server: FakeOpenAI, recorded: Recorded, outcome: str, options: dict[str, Any], metric: str
 ) -> None:
     server.queue(error(500, "boom", kind="server_error"))
     digest = make(server, **options).summarize(topic(), DAY, stories())
     assert digest.generator == "extractive"
-    found = _metrics()
+    found = recorded()
     assert found[metric] == ("Count", [1.0])
     assert "LlmDigestsWritten" not in found
 

@@ -177,10 +177,6 @@ class FakeOpenAI:
             self._script.extend(answers)
 
     @property
-    def pending(self) -> int:
-        return len(self._script)
-
-    @property
     def completions(self) -> list[Request]:
         return [r for r in self.requests if r.path.rstrip("/").endswith("/chat/completions")]
 

@@ -3,7 +3,8 @@
 `stories()` gives four sources in three stories (the third an update); `hostile_stories()` adds a
 story whose articles try to steer the model: instructions in Chinese and English, a planted canary
 string, fake data delimiters and a fake source tag, a planted link and an HTML event handler.
-`simplified_stories()` has one story reported in Simplified Chinese.
+`simplified_stories()` has one story reported in Simplified Chinese, and `long_stories()` every
+article forty times as long.
 """
 
 from __future__ import annotations
@@ -129,6 +130,15 @@ def simplified_stories() -> list[Story]:
         ),
     )
     return items
+
+
+def long_stories() -> list[Story]:
+    """`stories()` with every article forty times as long: too long for one call at a 2,000-token context."""
+    padded = []
+    for story in stories():
+        articles = tuple(a.model_copy(update={"text": (a.text + "\n") * 40}) for a in story.articles)
+        padded.append(story.model_copy(update={"articles": articles}))
+    return padded
 
 
 def answer(**overrides: Any) -> dict[str, Any]:

@@ -76,13 +76,15 @@ def test_answer_has_the_reference_posts_parts_and_no_urls_or_topic_fields() -> N
 
 
 def test_response_formats_per_mode() -> None:
-    strict = response_format("daily_digest", Answer, "json_schema")
+    strict = response_format(Answer, "json_schema")
     assert strict is not None
     assert strict["type"] == "json_schema"
     assert strict["json_schema"]["name"] == "daily_digest"
     assert strict["json_schema"]["strict"] is True
-    assert response_format("daily_digest", Answer, "json_object") == {"type": "json_object"}
-    assert response_format("daily_digest", Answer, "none") is None
+    assert response_format(Answer, "json_object") == {"type": "json_object"}
+    assert response_format(Answer, "none") is None
+    notes = response_format(NotesAnswer, "json_schema")
+    assert notes is not None and notes["json_schema"]["name"] == "story_notes"
 
 
 def test_skeleton_shows_the_shape_for_json_mode_prompts() -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
-import yaml
 
 from dailydigest.errors import ConfigError
 from dailydigest.render.post import render_post
@@ -12,6 +16,7 @@ from dailydigest.summarize.llm import LlmOptions, LlmSummarizer
 from dailydigest.wiring import Services
 from tests.factories import make_digest
 from tests.fakes import MemoryStore
+from tests.support.llm_harness import front_matter
 
 
 def test_llm_settings_from_the_environment() -> None:
@@ -56,7 +61,7 @@ def test_the_sdk_client_gets_the_configured_timeouts_and_retries(
     environment: dict[str, str], read: float, connect: float, retries: int
 ) -> None:
     settings = Settings.from_env({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", **environment})
-    client = LlmSummarizer.from_settings(settings)._client_instance()
+    client = LlmSummarizer.from_settings(settings, api_key=None).endpoint.client()
     # Not the SDK's 10-minute default; a dead endpoint fails at connect time.
     assert (client.timeout.read, client.timeout.connect, client.max_retries) == (read, connect, retries)
     assert str(client.base_url) == "http://127.0.0.1:9/v1/"
@@ -88,22 +93,33 @@ def test_wiring_builds_the_llm_summarizer_with_fallback_and_cache() -> None:
     assert summarizer.describe() == "llm gpt-4o-mini at 127.0.0.1:9"
 
 
+def test_building_the_summarizer_loads_no_sdk_template_engine_or_converter() -> None:
+    # A fresh interpreter: the summarize function's cold start pays for these only when it uses them.
+    script = (
+        "import json, sys\n"
+        "from dailydigest.settings import Settings\n"
+        "from dailydigest.wiring import Services\n"
+        "Services(Settings.from_env({'OPENAI_BASE_URL': 'http://127.0.0.1:9/v1'})).summarizer\n"
+        "heavy = ('openai', 'opencc', 'jinja2', 'PIL')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DIGEST_"))}
+    command = [sys.executable, "-c", script]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60, env=environment)
+    assert json.loads(done.stdout) == []
+
+
 def test_without_an_endpoint_the_extractive_summarizer_runs() -> None:
     assert Services(Settings.from_env({})).summarizer.name == "extractive"
 
 
-def _meta(text: str) -> dict[str, object]:
-    loaded = yaml.safe_load(text.split("---\n", 2)[1])
-    assert isinstance(loaded, dict)
-    return loaded
-
-
 def test_front_matter_says_when_the_llm_did_not_write_the_post() -> None:
-    llm = _meta(render_post(make_digest()))
+    llm = front_matter(render_post(make_digest()))
     assert "generator" not in llm and "llm_fallback" not in llm
-    extractive = _meta(render_post(make_digest(generator="extractive")))
+    extractive = front_matter(render_post(make_digest(generator="extractive")))
     assert extractive["generator"] == "extractive" and "llm_fallback" not in extractive
-    fallback = _meta(render_post(make_digest(generator="extractive", fallback_reason="HTTP 500: boom")))
+    post = render_post(make_digest(generator="extractive", fallback_reason="HTTP 500: boom"))
+    fallback = front_matter(post)
     assert list(fallback)[-2:] == ["generator", "llm_fallback"]
     assert fallback["llm_fallback"] is True
-    assert "boom" not in render_post(make_digest(generator="extractive", fallback_reason="HTTP 500: boom"))
+    assert "boom" not in post

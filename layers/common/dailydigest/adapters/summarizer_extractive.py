@@ -117,7 +117,7 @@ class ExtractiveSummarizer:
         )
         ai_summary = picker.paragraph(picker.best_per_story(picker.all, count=3))
         trend_overview = picker.paragraph(picker.best_per_story(picker.all, count=4))
-        key_points = tuple(s.text for s in picker.per_article(stories, MAX_KEY_POINTS))
+        key_points = tuple(s.text for s in picker.per_article(sources, MAX_KEY_POINTS))
         digest = Digest(
             topic=topic.slug,
             display_name=topic.display_name,
@@ -158,8 +158,13 @@ def _usable(sentence: str) -> bool:
     return _MIN_SENTENCE_CHARS <= len(sentence) <= _MAX_SENTENCE_CHARS and len(tokens(sentence)) >= 3
 
 
+def _language(locale: str) -> str:
+    """The digest's language as `guess_language` names it."""
+    return "zh" if locale.startswith("zh") else "en"
+
+
 def _sentences(stories: Sequence[Story], locale: str) -> list[_Sentence]:
-    language = "zh" if locale.startswith("zh") else "en"
+    language = _language(locale)
     found: list[_Sentence] = []
     seen: set[str] = set()
     source_id = 0
@@ -253,8 +258,9 @@ class _Picker:
             chosen = self.ranked(self.all)[:1]
         return sorted(self.take(chosen), key=lambda s: s.order)
 
-    def per_article(self, stories: Sequence[Story], limit: int) -> list[_Sentence]:
-        """The best unused sentence of each article, taking stories in turn so every story gets a point.
+    def per_article(self, sources: Sequence[tuple[Source, int]], limit: int) -> list[_Sentence]:
+        """The best unused sentence of each article, taking stories in turn so every story gets a point:
+        each story's first article, then each story's second, and so on.
 
         An article whose sentences all appear elsewhere already is passed over; when every article
         is, the single best sentence stands in (the digest needs at least one key point).
@@ -262,31 +268,27 @@ class _Picker:
         by_source: dict[int, list[_Sentence]] = {}
         for sentence in self.all:
             by_source.setdefault(sentence.source_id, []).append(sentence)
-        rounds: list[list[int]] = []
-        source_id = 0
-        for story in stories:
-            for depth in range(len(story.articles)):
-                source_id += 1
-                if len(rounds) <= depth:
-                    rounds.append([])
-                rounds[depth].append(source_id)
+        depth: Counter[int] = Counter()
+        rounds: list[tuple[int, int]] = []
+        for source, story in sources:
+            rounds.append((depth[story], source.id))
+            depth[story] += 1
+        order = [source_id for _, source_id in sorted(rounds)]
         chosen: list[_Sentence] = []
-        order = [sid for round_ in rounds for sid in round_]
         # Articles in the digest's language first; a foreign-language quote only fills what is left.
         for native_pass in (True, False):
-            for source in order:
+            for source_id in order:
                 if len(chosen) == limit:
                     break
-                if any(s.source_id == source for s in chosen):
+                if any(s.source_id == source_id for s in chosen):
                     continue  # one key point per article
                 unused = [
                     s
-                    for s in by_source.get(source, [])
+                    for s in by_source.get(source_id, [])
                     if s.order not in self.used and s.native == native_pass
                 ]
                 if unused:
                     chosen.extend(self.take(self.ranked(unused)[:1]))
-        chosen.sort(key=lambda s: order.index(s.source_id))
         if not chosen:
             chosen = self.take(self.ranked(self.all)[:1])
         return sorted(chosen, key=lambda s: s.order)
@@ -323,7 +325,7 @@ def _score(sentence: _Sentence, frequency: Counter[str]) -> float:
 
 def _headline(story: Story, locale: str) -> str:
     """The story's title, or an outlet's headline in the digest's language when one reported it."""
-    language = "zh" if locale.startswith("zh") else "en"
+    language = _language(locale)
     if guess_language(story.title) in ("", language):
         return story.title
     native = [a.title for a in story.articles if guess_language(a.title) == language]

@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from dailydigest.domain.text import normalize
-from dailydigest.models.digest import Analysis, Digest, Highlight, Implications, Source
+from dailydigest.models.digest import FIXED_TAGS, Analysis, Digest, Highlight, Implications, Source
 from dailydigest.models.topic import Topic
+from dailydigest.models.types import SHORT_TEXT_MAX
 from dailydigest.summarize.material import Material
 from dailydigest.summarize.prompts import PROMPT_VERSION
 from dailydigest.summarize.schema import Answer
@@ -23,7 +24,8 @@ from dailydigest.summarize.schema import Answer
 log = logging.getLogger(__name__)
 
 MAX_TAGS = 5
-_FIXED_TAGS = frozenset({"ai", "digest"})
+# The post adds these itself: a digest tag that repeats one is dropped (compared folded).
+_FIXED_TAGS = frozenset(normalize(tag) for tag in FIXED_TAGS)
 _UPDATE_PREFIX = re.compile(
     r"^\s*(?:[（(【\[]\s*(?:更新|update)\s*[）)】\]]|(?:更新|update)\s*[:：])\s*", re.I
 )
@@ -92,7 +94,12 @@ def build_digest(
         tags=_tags(answer.tags, topic, prose),
         ai_summary=prose(answer.ai_summary),
         sources=tuple(
-            Source(id=source.id, title=local(source.title)[:300], url=source.url, publisher=source.publisher)
+            Source(
+                id=source.id,
+                title=local(source.title)[:SHORT_TEXT_MAX],
+                url=source.url,
+                publisher=source.publisher,
+            )
             for source in material.sources
         ),
         generator="llm",

@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from dailydigest.domain.text import join_sentences, split_sentences
@@ -29,8 +30,12 @@ ELLIPSIS = "…"
 
 def estimate_tokens(text: str) -> int:
     """Estimated tokens of text: wide (CJK) characters one each, the rest four characters a token."""
-    wide = len(_WIDE.findall(text))
-    return wide + math.ceil((len(text) - wide) / LATIN_CHARS_PER_TOKEN)
+    return _tokens(len(_WIDE.findall(text)), len(text))
+
+
+def _tokens(wide: int, length: int) -> int:
+    """Estimated tokens of `length` characters, `wide` of them CJK."""
+    return wide + math.ceil((length - wide) / LATIN_CHARS_PER_TOKEN)
 
 
 def estimate_messages(messages: Sequence[Mapping[str, str]]) -> int:
@@ -47,20 +52,31 @@ def trim_to_tokens(text: str, budget: int, skip: set[str] | None = None) -> str:
     ones kept are added to it. A first sentence longer than the budget is cut, with an ellipsis.
     """
     kept: list[str] = []
-    used = 0
-    for sentence in split_sentences(text):
+    joined, used, wide = "", 0, 0
+    for sentence in _sentences(text):
         if skip is not None and sentence in skip:
             continue
-        cost = estimate_tokens(sentence)
-        if used + cost > budget or estimate_tokens(join_sentences([*kept, sentence])) > budget:
+        # Both the sentences' own estimates and the joined text's (joining adds spaces) must fit; the
+        # joined text's is counted on from the sentences already kept, not re-estimated whole.
+        sentence_wide = len(_WIDE.findall(sentence))
+        cost = _tokens(sentence_wide, len(sentence))
+        longer = join_sentences([joined, sentence])
+        if used + cost > budget or _tokens(wide + sentence_wide, len(longer)) > budget:
             if not kept:
-                kept.append(_cut(sentence, budget))
+                joined = _cut(sentence, budget)
+                kept.append(joined)
             break
         kept.append(sentence)
-        used += cost
+        joined, used, wide = longer, used + cost, wide + sentence_wide
     if skip is not None:
         skip.update(kept)
-    return join_sentences(kept)
+    return joined
+
+
+@lru_cache(maxsize=512)
+def _sentences(text: str) -> tuple[str, ...]:
+    # Planning trims the same articles at many budgets: each is split once.
+    return tuple(split_sentences(text))
 
 
 def _cut(sentence: str, budget: int) -> str:
@@ -86,6 +102,10 @@ class Budget:
         """What a prompt may use: the context budget less the reserved answer."""
         return max(self.context_tokens - self.max_output_tokens, 0)
 
+    def notes_output_tokens(self, stories: int) -> int:
+        """Output cap of a map call: a few short facts per story."""
+        return min(self.max_output_tokens, 200 + 300 * stories)
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -93,8 +113,6 @@ class Plan:
 
     mode: Literal["single", "map_reduce"]
     article_tokens: int
-    prompt_tokens: int
-    """Estimated prompt tokens: of the one call, or of all map calls (the reduce call comes on top)."""
     batches: tuple[tuple[int, ...], ...] = ()
     """Story indexes per map call (map-reduce only)."""
     batch_article_tokens: tuple[int, ...] = ()
@@ -123,25 +141,19 @@ def fit_article_tokens(measure: Measure, stories: Sequence[int], budget: Budget,
     return low
 
 
-def plan_digest(
-    measure: Measure,
-    measure_notes: Measure,
-    story_count: int,
-    budget: Budget,
-    notes_output: Callable[[int], int],
-) -> Plan:
+def plan_digest(measure: Measure, measure_notes: Measure, story_count: int, budget: Budget) -> Plan:
     """One call when every story fits the context budget (articles trimmed, down to the floor);
     else map-reduce: batches of whole stories, each batch's prompt and notes within the budget.
     `measure` sizes the digest prompt, `measure_notes` the map step's prompt."""
     everything = list(range(story_count))
     single = fit_article_tokens(measure, everything, budget, budget.input_tokens)
     if single is not None:
-        return Plan("single", single, measure(everything, single))
+        return Plan("single", single)
     batches: list[tuple[int, ...]] = []
     current: list[int] = []
     for index in everything:
         candidate = [*current, index]
-        limit = budget.context_tokens - notes_output(len(candidate))
+        limit = budget.context_tokens - budget.notes_output_tokens(len(candidate))
         if current and measure_notes(candidate, budget.article_tokens) > limit:
             batches.append(tuple(current))
             candidate = [index]
@@ -149,17 +161,13 @@ def plan_digest(
     if current:
         batches.append(tuple(current))
     sizes = tuple(
-        fit_article_tokens(measure_notes, batch, budget, budget.context_tokens - notes_output(len(batch)))
+        fit_article_tokens(
+            measure_notes, batch, budget, budget.context_tokens - budget.notes_output_tokens(len(batch))
+        )
         or budget.min_article_tokens
         for batch in batches
     )
-    prompt = sum(measure_notes(batch, size) for batch, size in zip(batches, sizes, strict=True))
-    return Plan("map_reduce", budget.article_tokens, prompt, tuple(batches), sizes)
-
-
-def notes_output_tokens(stories: int, ceiling: int) -> int:
-    """Output cap of a map call: a few short facts per story."""
-    return min(ceiling, 200 + 300 * stories)
+    return Plan("map_reduce", budget.article_tokens, tuple(batches), sizes)
 
 
 # --- prices and the per-run cost cap ------------------------------------------------------------------

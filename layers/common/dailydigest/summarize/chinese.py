@@ -18,10 +18,14 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from dailydigest.domain.text import normalize
+from dailydigest.models.digest import Digest
+
+# The Digest's field limits: s2twp can lengthen a phrase (U盘 -> 隨身碟), so results are cut to fit.
+from dailydigest.models.types import PARAGRAPH_MAX, SHORT_TEXT_MAX
+
 if TYPE_CHECKING:
     from opencc import OpenCC
-
-    from dailydigest.models.digest import Digest
 
 CONFIG = "s2twp"
 # Simplified forms that Big5 encodes (as rare variants) but Taiwan text does not use.
@@ -38,9 +42,9 @@ def _converter(config: str) -> OpenCC:
     return OpenCC(config)
 
 
-def _in_big5(char: str) -> bool:
+def _in_big5(text: str) -> bool:
     try:
-        char.encode("big5")
+        text.encode("big5")
     except UnicodeEncodeError:
         return False
     return True
@@ -63,11 +67,7 @@ def simplified_set() -> frozenset[str]:
 
 def _maybe_simplified(text: str) -> bool:
     """False when text surely holds no Simplified-only character (a test that needs no OpenCC)."""
-    try:
-        text.encode("big5")
-    except UnicodeEncodeError:
-        return True
-    return any(char in _SIMPLIFIED_IN_BIG5 for char in text)
+    return not _in_big5(text) or any(char in _SIMPLIFIED_IN_BIG5 for char in text)
 
 
 def simplified_chars(text: str) -> list[str]:
@@ -80,11 +80,9 @@ def simplified_chars(text: str) -> list[str]:
 
 def to_taiwan(text: str) -> str:
     """Text with every sentence that holds a Simplified character converted by `s2twp`."""
-    if not _maybe_simplified(text):
+    if not simplified_chars(text):
         return text
     table = simplified_set()
-    if not any(char in table for char in text):
-        return text
     converter = _converter(CONFIG)
     parts: list[str] = []
     for match in _SENTENCE.finditer(text):
@@ -93,22 +91,15 @@ def to_taiwan(text: str) -> str:
     return "".join(parts)
 
 
-# Field limits of the Digest model: s2twp can lengthen a phrase (U盘 -> 隨身碟).
-_SHORT_TEXT = 300
-_PARAGRAPH = 4000
-
-
 def digest_to_taiwan(digest: Digest) -> Digest:
     """The digest with every text a post shows (prose, headlines, tags, source titles) in Taiwan
     Traditional Chinese; for summarizers that quote articles, which may be written in Simplified."""
-    from dailydigest.domain.text import normalize
-    from dailydigest.models.digest import Digest
 
     def short(text: str) -> str:
-        return to_taiwan(text)[:_SHORT_TEXT]
+        return to_taiwan(text)[:SHORT_TEXT_MAX]
 
     def paragraph(text: str) -> str:
-        return to_taiwan(text)[:_PARAGRAPH]
+        return to_taiwan(text)[:PARAGRAPH_MAX]
 
     data: dict[str, Any] = digest.model_dump()
     tags: dict[str, str] = {}

@@ -14,17 +14,15 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel
-
 from dailydigest.summarize.budget import estimate_messages, estimate_tokens
-from dailydigest.summarize.schema import JsonMode, response_format, strict_schema
+from dailydigest.summarize.schema import AnswerModel, JsonMode, response_format, strict_schema
 
 log = logging.getLogger(__name__)
 
 Message = dict[str, str]
-ClientFactory = Callable[[], Any]
 ConfiguredJsonMode = Literal["auto", "json_schema", "json_object", "none"]
 
 # A dead endpoint fails in seconds, not after the whole read timeout (the SDK's default is 5 s).
@@ -33,6 +31,15 @@ CONNECT_SECONDS = 10.0
 
 class ModelUnavailable(Exception):
     """The model could not be reached or refused the request (after the SDK's own retries)."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """What one request asks for: the messages, the model of the answer (its schema), the output cap."""
+
+    messages: list[Message]
+    answer_model: type[AnswerModel]
+    max_tokens: int
 
 
 @dataclass(frozen=True)
@@ -46,27 +53,6 @@ class Reply:
     completion_tokens: int
 
 
-def openai_client_factory(
-    base_url: str | None, api_key: str | None, timeout: float, max_retries: int
-) -> ClientFactory:
-    """Builds the SDK client on first use, with deliberate timeouts and retries (the SDK's own
-    default is a 10-minute timeout). The SDK retries 408/409/429/5xx and connection errors with
-    backoff, honouring Retry-After up to two minutes."""
-
-    def build() -> Any:
-        from openai import OpenAI
-
-        # Self-hosted endpoints (vLLM, Ollama) accept any key; the SDK insists on one.
-        return OpenAI(
-            base_url=base_url,
-            api_key=api_key or "unused",
-            timeout=call_timeout(timeout),
-            max_retries=max_retries,
-        )
-
-    return build
-
-
 def call_timeout(seconds: float) -> Any:
     """The SDK timeout for one attempt: `seconds` to read the answer, less to connect."""
     import openai
@@ -74,20 +60,29 @@ def call_timeout(seconds: float) -> Any:
     return openai.Timeout(seconds, connect=min(seconds, CONNECT_SECONDS))
 
 
+@cache
+def _schema_tokens(answer_model: type[AnswerModel]) -> int:
+    return estimate_tokens(json.dumps(strict_schema(answer_model)))
+
+
 class ChatEndpoint:
     """One OpenAI-compatible endpoint, and the form of request it has been found to accept."""
 
     def __init__(
         self,
-        factory: ClientFactory,
+        base_url: str | None,
+        api_key: str | None,
         *,
+        timeout: float,
+        max_retries: int,
         json_mode: ConfiguredJsonMode,
         temperature: float | None,
-        max_retries: int,
     ) -> None:
-        self._factory = factory
-        self._client: Any = None
+        self._base_url = base_url
+        self._api_key = api_key
+        self._timeout = timeout
         self._max_retries = max_retries
+        self._client: Any = None
         # A mode the operator configured is kept even when rejected; only "auto" steps down.
         self._json_mode_adapts = json_mode == "auto"
         self.json_mode: JsonMode = "json_schema" if json_mode == "auto" else json_mode
@@ -95,28 +90,36 @@ class ChatEndpoint:
         self._temperature = temperature
 
     def client(self) -> Any:
+        """The SDK client, built on first use with deliberate timeouts and retries (the SDK's own
+        default is a 10-minute timeout). The SDK retries 408/409/429/5xx and connection errors with
+        backoff, honouring Retry-After up to two minutes."""
         if self._client is None:
-            self._client = self._factory()
+            from openai import OpenAI
+
+            self._client = OpenAI(
+                base_url=self._base_url,
+                # Self-hosted endpoints (vLLM, Ollama) accept any key; the SDK insists on one.
+                api_key=self._api_key or "unused",
+                timeout=call_timeout(self._timeout),
+                max_retries=self._max_retries,
+            )
         return self._client
 
-    def estimate(self, messages: list[Message], answer_model: type[BaseModel]) -> int:
+    def estimate(self, question: Question) -> int:
         """The request's prompt tokens: the messages, plus the schema when it is sent along."""
-        estimate = estimate_messages(messages)
+        estimate = estimate_messages(question.messages)
         if self.json_mode == "json_schema":
-            estimate += estimate_tokens(json.dumps(strict_schema(answer_model)))
+            estimate += _schema_tokens(question.answer_model)
         return estimate
 
-    def request(
-        self,
-        model: str,
-        messages: list[Message],
-        schema_name: str,
-        answer_model: type[BaseModel],
-        max_tokens: int,
-    ) -> dict[str, Any]:
+    def request(self, model: str, question: Question) -> dict[str, Any]:
         """The chat completions request, in the form this endpoint has been found to accept."""
-        request: dict[str, Any] = {"model": model, "messages": messages, self._length_parameter: max_tokens}
-        format_ = response_format(schema_name, answer_model, self.json_mode)
+        request: dict[str, Any] = {
+            "model": model,
+            "messages": question.messages,
+            self._length_parameter: question.max_tokens,
+        }
+        format_ = response_format(question.answer_model, self.json_mode)
         if format_ is not None:
             request["response_format"] = format_
         if self._temperature is not None:
@@ -124,15 +127,7 @@ class ChatEndpoint:
         return request
 
     def complete(
-        self,
-        model: str,
-        messages: list[Message],
-        schema_name: str,
-        answer_model: type[BaseModel],
-        max_tokens: int,
-        *,
-        prompt_estimate: int,
-        attempt_seconds: Callable[[], float],
+        self, model: str, question: Question, *, prompt_estimate: int, attempt_seconds: Callable[[], float]
     ) -> Reply:
         """One chat completion. `attempt_seconds` is asked before every attempt, so a request resent
         after a downgrade gets only what is left of the run's time; `prompt_estimate` stands in for
@@ -141,7 +136,7 @@ class ChatEndpoint:
 
         client = self.client()
         for _ in range(4):  # at most one downgrade per adaptable parameter
-            request = self.request(model, messages, schema_name, answer_model, max_tokens)
+            request = self.request(model, question)
             timeout = attempt_seconds()
             try:
                 completion = client.chat.completions.create(**request, timeout=call_timeout(timeout))

@@ -9,8 +9,8 @@ about to pass its cost cap or its time budget, ends in the extractive digest (ma
 or a clear error.
 
 This module is that orchestration and its policies (cache, budgets, repair round, fallbacks). The
-parts it drives: `client` (the endpoint, its quirks and its replies), `prompt_messages` (each
-request's prompt), `outcome` (judging one reply), `assemble` (answer to Digest), `run_metrics`.
+parts it drives: `client` (the endpoint, its quirks and its replies), `prompt_messages` (the plan
+and each request's prompt), `outcome` (judging one reply), `assemble` (answer to Digest), `run_metrics`.
 
 The openai SDK is imported only when the first request is made.
 """
@@ -20,11 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal, TypeVar
 from urllib.parse import urlsplit
-
-from pydantic import BaseModel
 
 from dailydigest.domain.text import split_sentences
 from dailydigest.errors import DigestError
@@ -33,56 +31,18 @@ from dailydigest.models.digest import Digest
 from dailydigest.models.topic import Topic
 from dailydigest.ports import Store, Summarizer
 from dailydigest.summarize import prompt_messages, prompts
-from dailydigest.summarize.assemble import MAX_TAGS, build_digest
-from dailydigest.summarize.budget import (
-    Budget,
-    CostCapReached,
-    Ledger,
-    Plan,
-    TimeBudgetSpent,
-    estimate_messages,
-    notes_output_tokens,
-    plan_digest,
-)
+from dailydigest.summarize.budget import Budget, CostCapReached, Ledger, Plan, TimeBudgetSpent
 from dailydigest.summarize.cache import DigestCache, cache_key
-from dailydigest.summarize.client import (
-    CONNECT_SECONDS,
-    ChatEndpoint,
-    ClientFactory,
-    Message,
-    ModelUnavailable,
-    Reply,
-    call_timeout,
-    openai_client_factory,
-)
+from dailydigest.summarize.client import ChatEndpoint, ModelUnavailable, Question, Reply
 from dailydigest.summarize.material import Material, PromptStory, build_material
 from dailydigest.summarize.outcome import Outcome, digest_outcome, notes_outcome
-from dailydigest.summarize.prompt_messages import MAX_HIGHLIGHTS, MAX_NOTES_PER_STORY
+from dailydigest.summarize.prompt_messages import MAX_NOTES_PER_STORY
 from dailydigest.summarize.prompts import PROMPT_VERSION
 from dailydigest.summarize.run_metrics import emit_run_metrics
-from dailydigest.summarize.schema import Answer, CitedPoint, JsonMode, NotesAnswer
+from dailydigest.summarize.schema import Answer, CitedPoint, NotesAnswer
 
 if TYPE_CHECKING:
     from dailydigest.settings import Settings
-
-# The names importable from here before the module was split keep working.
-__all__ = [
-    "CONNECT_SECONDS",
-    "MAX_HIGHLIGHTS",
-    "MAX_NOTES_PER_STORY",
-    "MAX_TAGS",
-    "MIN_CALL_SECONDS",
-    "ClientFactory",
-    "LlmError",
-    "LlmOptions",
-    "LlmSummarizer",
-    "Message",
-    "OnFailure",
-    "Reply",
-    "build_digest",
-    "call_timeout",
-    "openai_client_factory",
-]
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +114,6 @@ class LlmSummarizer:
         api_key: str | None = None,
         fallback_models: Sequence[str] = (),
         options: LlmOptions | None = None,
-        client_factory: ClientFactory | None = None,
         cache: Store | None = None,
         fallback: Summarizer | None = None,
         canaries: Sequence[str] = (),
@@ -164,12 +123,13 @@ class LlmSummarizer:
         self.base_url = base_url
         self.fallback = fallback
         self.canaries = tuple(canaries)
-        self._endpoint = ChatEndpoint(
-            client_factory
-            or openai_client_factory(base_url, api_key, self.options.timeout, self.options.max_retries),
+        self.endpoint = ChatEndpoint(
+            base_url,
+            api_key,
+            timeout=self.options.timeout,
+            max_retries=self.options.max_retries,
             json_mode=self.options.json_mode,
             temperature=self.options.temperature,
-            max_retries=self.options.max_retries,
         )
         self._cache = DigestCache(cache) if cache is not None else None
 
@@ -178,20 +138,17 @@ class LlmSummarizer:
         cls,
         settings: Settings,
         *,
-        api_key: str | None = None,
+        api_key: str | None,
         cache: Store | None = None,
         fallback: Summarizer | None = None,
-        client_factory: ClientFactory | None = None,
     ) -> LlmSummarizer:
-        if api_key is None and settings.openai_api_key is not None:
-            api_key = settings.openai_api_key.get_secret_value()
+        """The summarizer the settings describe; `api_key` as resolved from them (secrets.resolve_secret)."""
         return cls(
             model=settings.llm_model,
             base_url=settings.openai_base_url,
             api_key=api_key,
             fallback_models=settings.llm_fallback_models,
             options=LlmOptions.from_settings(settings),
-            client_factory=client_factory,
             cache=cache,
             fallback=fallback,
         )
@@ -199,11 +156,6 @@ class LlmSummarizer:
     def describe(self) -> str:
         where = urlsplit(self.base_url).netloc if self.base_url else "the OpenAI API"
         return f"llm {' -> '.join(self.models)} at {where}"
-
-    @property
-    def json_mode(self) -> JsonMode:
-        """The response format the endpoint is asked for now (it steps down in "auto" mode)."""
-        return self._endpoint.json_mode
 
     # --- the run ------------------------------------------------------------------------------------
 
@@ -269,79 +221,36 @@ class LlmSummarizer:
         return digest.model_copy(update={"fallback_reason": reason[:500], "usage": ledger.usage()})
 
     def _write(self, topic: Topic, day: dt.date, material: Material, ledger: Ledger) -> Digest:
+        plan = prompt_messages.plan(topic, day, material, self.options.budget)
         failures: list[str] = []
         for model in self.models:
             try:
-                return self._write_with(model, topic, day, material, ledger)
+                return self._write_with(model, plan, topic, day, material, ledger)
             except ModelUnavailable as exc:
                 log.warning("llm model unavailable", extra={"model": model, "error": str(exc)})
                 failures.append(f"{model}: {exc}")
         raise ModelUnavailable("no model could answer (" + "; ".join(failures) + ")")
 
     def _write_with(
-        self, model: str, topic: Topic, day: dt.date, material: Material, ledger: Ledger
+        self, model: str, plan: Plan, topic: Topic, day: dt.date, material: Material, ledger: Ledger
     ) -> Digest:
-        plan = self.plan(topic, day, material)
-        notes: dict[int, list[CitedPoint]] | None = None
+        budget = self.options.budget
         if plan.mode == "map_reduce":
             log.info("llm map-reduce", extra={"topic": topic.slug, "batches": len(plan.batches)})
-            notes = {}
+            notes: dict[int, list[CitedPoint]] = {}
             for batch, size in zip(plan.batches, plan.batch_article_tokens, strict=True):
                 notes.update(self._notes(model, topic, day, material, batch, size, ledger))
-            messages = prompt_messages.reduce_messages(
-                topic, day, material, notes, self.options.budget.input_tokens
-            )
+            messages = prompt_messages.reduce_messages(topic, day, material, notes, budget.input_tokens)
         else:
             stories = material.trimmed(range(len(material.stories)), plan.article_tokens)
-            messages = self.digest_messages(topic, day, material, stories)
+            messages = prompt_messages.digest_messages(topic, day, material, stories)
         return self._ask(
             model,
-            messages,
-            "daily_digest",
-            Answer,
-            self.options.max_output_tokens,
+            Question(messages, Answer, budget.max_output_tokens),
             topic.locale,
             ledger,
             lambda reply: digest_outcome(reply, topic, day, material, model, self.canaries),
         )
-
-    # --- prompts and plan ---------------------------------------------------------------------------
-
-    def plan(self, topic: Topic, day: dt.date, material: Material) -> Plan:
-        """One call or map-reduce, and the per-article budget, for this material."""
-
-        def measure(indexes: Sequence[int], article_tokens: int) -> int:
-            stories = material.trimmed(indexes, article_tokens)
-            return estimate_messages(self.digest_messages(topic, day, material, stories))
-
-        def measure_notes(indexes: Sequence[int], article_tokens: int) -> int:
-            stories = material.trimmed(indexes, article_tokens)
-            return estimate_messages(self.notes_messages(topic, day, material, stories))
-
-        ceiling = self.options.max_output_tokens
-        return plan_digest(
-            measure,
-            measure_notes,
-            len(material.stories),
-            self.options.budget,
-            lambda count: notes_output_tokens(count, ceiling),
-        )
-
-    def digest_messages(
-        self,
-        topic: Topic,
-        day: dt.date,
-        material: Material,
-        stories: Sequence[PromptStory],
-        notes: Mapping[int, Sequence[CitedPoint]] | None = None,
-    ) -> list[Message]:
-        """The system and user messages that ask for the digest (from articles, or from notes)."""
-        return prompt_messages.digest_messages(topic, day, material, stories, notes)
-
-    def notes_messages(
-        self, topic: Topic, day: dt.date, material: Material, stories: Sequence[PromptStory]
-    ) -> list[Message]:
-        return prompt_messages.notes_messages(topic, day, material, stories)
 
     def _notes(
         self,
@@ -361,10 +270,11 @@ class LlmSummarizer:
         try:
             answer: NotesAnswer = self._ask(
                 model,
-                self.notes_messages(topic, day, material, stories),
-                "story_notes",
-                NotesAnswer,
-                notes_output_tokens(len(stories), self.options.max_output_tokens),
+                Question(
+                    prompt_messages.notes_messages(topic, day, material, stories),
+                    NotesAnswer,
+                    self.options.budget.notes_output_tokens(len(stories)),
+                ),
                 topic.locale,
                 ledger,
                 lambda reply: notes_outcome(reply, material, numbers, self.canaries),
@@ -381,22 +291,19 @@ class LlmSummarizer:
     def _ask(
         self,
         model: str,
-        messages: list[Message],
-        schema_name: str,
-        answer_model: type[BaseModel],
-        max_tokens: int,
+        question: Question,
         locale: str,
         ledger: Ledger,
         check: Callable[[Reply], Outcome[Value]],
     ) -> Value:
-        first = self._complete(model, messages, schema_name, answer_model, max_tokens, ledger)
+        first = self._complete(model, question, ledger)
         outcome = check(first)
         if outcome.value is not None and not outcome.errors:
             return outcome.value
         log.warning(
             "llm answer rejected, asking for a repair", extra={"model": model, "errors": outcome.errors[:5]}
         )
-        repair = list(messages)
+        repair = list(question.messages)
         if not outcome.truncated:
             repair.append({"role": "assistant", "content": first.content})
         repair.append(
@@ -407,49 +314,23 @@ class LlmSummarizer:
                 ),
             }
         )
-        second = self._complete(model, repair, schema_name, answer_model, max_tokens, ledger)
+        second = self._complete(model, replace(question, messages=repair), ledger)
         retried = check(second)
         if retried.value is not None and not retried.errors:
             return retried.value
         summary = "; ".join(retried.errors[:3])
-        raise _InvalidAnswer(
-            f"{model} gave no valid {schema_name.replace('_', ' ')} after one repair round ({summary})"
-        )
+        what = question.answer_model.schema_name.replace("_", " ")
+        raise _InvalidAnswer(f"{model} gave no valid {what} after one repair round ({summary})")
 
     # --- the endpoint, within the run's budgets -------------------------------------------------------
 
-    def _client_instance(self) -> Any:
-        return self._endpoint.client()
-
-    def request(
-        self,
-        model: str,
-        messages: list[Message],
-        schema_name: str,
-        answer_model: type[BaseModel],
-        max_tokens: int,
-    ) -> dict[str, Any]:
-        """The chat completions request, in the form this endpoint has been found to accept."""
-        return self._endpoint.request(model, messages, schema_name, answer_model, max_tokens)
-
-    def _complete(
-        self,
-        model: str,
-        messages: list[Message],
-        schema_name: str,
-        answer_model: type[BaseModel],
-        max_tokens: int,
-        ledger: Ledger,
-    ) -> Reply:
+    def _complete(self, model: str, question: Question, ledger: Ledger) -> Reply:
         """One call, refused beforehand when its worst case would pass the cost cap, and recorded."""
-        estimate = self._endpoint.estimate(messages, answer_model)
-        ledger.ensure_room(model, estimate, max_tokens)
-        reply = self._endpoint.complete(
+        estimate = self.endpoint.estimate(question)
+        ledger.ensure_room(model, estimate, question.max_tokens)
+        reply = self.endpoint.complete(
             model,
-            messages,
-            schema_name,
-            answer_model,
-            max_tokens,
+            question,
             prompt_estimate=estimate,
             attempt_seconds=lambda: self._attempt_seconds(ledger),
         )

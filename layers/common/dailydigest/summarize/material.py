@@ -97,6 +97,11 @@ def clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _clean_line(text: str) -> str:
+    """`clean_text` on one line: titles, publishers, summaries."""
+    return clean_text(text).replace("\n", " ")
+
+
 @dataclass(frozen=True)
 class PromptSource:
     id: int
@@ -160,15 +165,15 @@ def build_material(stories: Sequence[Story]) -> Material:
         sources = []
         for article in story.articles:
             text = clean_text(article.body)
-            title = clean_text(article.title).replace("\n", " ")
+            title = _clean_line(article.title)
             instructions.extend(
                 sentence for sentence in [title, *split_sentences(text)] if looks_like_instruction(sentence)
             )
             published = article.published.date().isoformat() if article.published else ""
-            publisher = clean_text(article.publisher).replace("\n", " ")
+            publisher = _clean_line(article.publisher)
             sources.append(PromptSource(next_id, number, title, publisher, published, text, str(article.url)))
             next_id += 1
-        title = clean_text(story.title).replace("\n", " ")
+        title = _clean_line(story.title)
         prompt_stories.append(PromptStory(number, title, story.is_update, tuple(sources)))
     digest = hashlib.sha256(
         json.dumps([s.model_dump(mode="json") for s in stories], sort_keys=True).encode()
@@ -185,7 +190,7 @@ def defang(stories: Sequence[Story]) -> list[Story]:
         articles = []
         for article in story.articles:
             lines = [_quotable_only(line) for line in clean_text(article.text).splitlines()]
-            summary = _quotable_only(clean_text(article.summary).replace("\n", " "))
+            summary = _quotable_only(_clean_line(article.summary))
             text = "\n".join(line for line in lines if line)
             articles.append(article.model_copy(update={"text": text, "summary": summary}))
         cleaned.append(story.model_copy(update={"articles": tuple(articles)}))

@@ -1,15 +1,16 @@
 """The chat messages of each request: the digest over articles (one call) or over notes (the reduce
-step of map-reduce), and the notes of one batch of stories (the map step)."""
+step of map-reduce), and the notes of one batch of stories (the map step); and the plan that sizes
+them to the token budget."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from dailydigest.models.topic import Topic
 from dailydigest.summarize import prompts
-from dailydigest.summarize.budget import estimate_messages
+from dailydigest.summarize.budget import Budget, Measure, Plan, estimate_messages, plan_digest
 from dailydigest.summarize.client import Message
 from dailydigest.summarize.material import Material, PromptStory
 from dailydigest.summarize.schema import Answer, CitedPoint, skeleton
@@ -44,6 +45,21 @@ def notes_messages(
         {"role": "system", "content": prompts.render("system", topic.locale, **context)},
         {"role": "user", "content": prompts.render("notes", topic.locale, **context)},
     ]
+
+
+def plan(topic: Topic, day: dt.date, material: Material, budget: Budget) -> Plan:
+    """One call or map-reduce, and the per-article budget, for this material."""
+
+    def measure(
+        messages: Callable[[Topic, dt.date, Material, Sequence[PromptStory]], list[Message]],
+    ) -> Measure:
+        def tokens(indexes: Sequence[int], article_tokens: int) -> int:
+            stories = material.trimmed(indexes, article_tokens)
+            return estimate_messages(messages(topic, day, material, stories))
+
+        return tokens
+
+    return plan_digest(measure(digest_messages), measure(notes_messages), len(material.stories), budget)
 
 
 def reduce_messages(

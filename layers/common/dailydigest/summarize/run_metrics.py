@@ -22,14 +22,14 @@ def emit_run_metrics(ledger: Ledger | None, *, outcome: RunOutcome) -> None:
     # Powertools loads with the first metric, not with the summarizer.
     from aws_lambda_powertools.metrics import MetricUnit
 
-    from dailydigest.observability import metrics
+    from dailydigest.observability import count, metrics
 
-    metrics.add_metric(name=_OUTCOME_METRICS[outcome], unit=MetricUnit.Count, value=1)
+    count(_OUTCOME_METRICS[outcome])
     if ledger is None:
         return
-    metrics.add_metric(name="LlmCalls", unit=MetricUnit.Count, value=ledger.calls)
-    metrics.add_metric(name="PromptTokens", unit=MetricUnit.Count, value=ledger.prompt_tokens)
-    metrics.add_metric(name="CompletionTokens", unit=MetricUnit.Count, value=ledger.completion_tokens)
+    count("LlmCalls", ledger.calls)
+    count("PromptTokens", ledger.prompt_tokens)
+    count("CompletionTokens", ledger.completion_tokens)
     usage = ledger.usage()
     if usage.cost_usd is not None:
         metrics.add_metric(name="CostUsd", unit=MetricUnit.NoUnit, value=usage.cost_usd)

@@ -9,17 +9,17 @@ property required, no string length keywords, definitions inlined); lengths are 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from dailydigest.models.types import Paragraph, ShortText
+from dailydigest.models.types import Paragraph, ShortText, SourceId
 
 MAX_HIGHLIGHTS = 10
 MAX_KEY_POINTS = 10
 MAX_TAGS = 8
 
-SourceRef = Annotated[int, Field(ge=1, le=500)]
 Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 TagText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 
@@ -28,16 +28,23 @@ class _Closed(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class AnswerModel(_Closed):
+    """A model the LLM answers in: its own request schema."""
+
+    schema_name: ClassVar[str]
+    """The schema's name in the request (and, spaced, in errors)."""
+
+
 class AnswerHighlight(_Closed):
     story: Annotated[int, Field(ge=1, le=500, description="the story number: E3 is 3")]
     headline: ShortText
     body: Paragraph
-    source_ids: Annotated[list[SourceRef], Field(min_length=1, max_length=20)]
+    source_ids: Annotated[list[SourceId], Field(min_length=1, max_length=20)]
 
 
 class CitedPoint(_Closed):
     text: Sentence
-    source_ids: Annotated[list[SourceRef], Field(min_length=1, max_length=20)]
+    source_ids: Annotated[list[SourceId], Field(min_length=1, max_length=20)]
 
 
 class AnswerAnalysis(_Closed):
@@ -51,8 +58,10 @@ class AnswerImplications(_Closed):
     users: Annotated[list[Sentence], Field(min_length=1, max_length=4)]
 
 
-class Answer(_Closed):
+class Answer(AnswerModel):
     """The digest as the model writes it."""
+
+    schema_name = "daily_digest"
 
     trend_overview: Paragraph
     highlights: Annotated[list[AnswerHighlight], Field(min_length=1, max_length=MAX_HIGHLIGHTS)]
@@ -68,8 +77,10 @@ class StoryNotes(_Closed):
     facts: Annotated[list[CitedPoint], Field(min_length=1, max_length=8)]
 
 
-class NotesAnswer(_Closed):
+class NotesAnswer(AnswerModel):
     """The map step's answer: cited facts per story."""
+
+    schema_name = "story_notes"
 
     stories: Annotated[list[StoryNotes], Field(min_length=1, max_length=50)]
 
@@ -96,8 +107,10 @@ _KEPT = frozenset(
 )
 
 
+@cache
 def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON schema in the strict structured-output subset."""
+    """The model's JSON schema in the strict structured-output subset (built once per model, and
+    shared: do not modify it)."""
     raw = model.model_json_schema()
     definitions: dict[str, Any] = raw.get("$defs", {})
     strict: dict[str, Any] = _strict(raw, definitions)
@@ -128,18 +141,19 @@ def _strict(node: Any, definitions: dict[str, Any]) -> Any:
     return out
 
 
-def response_format(name: str, model: type[BaseModel], mode: JsonMode) -> dict[str, Any] | None:
+def response_format(model: type[AnswerModel], mode: JsonMode) -> dict[str, Any] | None:
     """The request's `response_format` for a JSON mode (None: plain text, JSON asked for in the prompt)."""
     if mode == "json_schema":
         return {
             "type": "json_schema",
-            "json_schema": {"name": name, "strict": True, "schema": strict_schema(model)},
+            "json_schema": {"name": model.schema_name, "strict": True, "schema": strict_schema(model)},
         }
     if mode == "json_object":
         return {"type": "json_object"}
     return None
 
 
+@cache
 def skeleton(model: type[BaseModel]) -> str:
     """A compact example of the answer's shape, for prompts sent without a schema-enforcing mode."""
     return json.dumps(_example(strict_schema(model)), ensure_ascii=False, separators=(", ", ": "))

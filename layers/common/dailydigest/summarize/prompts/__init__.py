@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 PROMPT_VERSION = "v1"
 LOCALES = ("zh-TW", "en")
@@ -22,6 +23,9 @@ Name = Literal["system", "digest", "notes", "repair"]
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    # Jinja loads with the first prompt: a run answered from the digest cache renders none.
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(PROMPT_DIR),
         autoescape=False,  # noqa: S701 -- plain-text prompts, not HTML
