@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import struct
 import subprocess
 import threading
 import urllib.request
@@ -24,7 +23,8 @@ import pytest
 from dailydigest.adapters.store_local import DirectoryStore
 from dailydigest.archive import ArchiveEntry, update_archive
 from dailydigest.archive.serve import build_server
-from dailydigest.render import render_image, render_post
+from dailydigest.render.image import render_image
+from dailydigest.render.post import render_post
 from tests.factories import SAMPLE_DATE, make_digest
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -143,22 +143,6 @@ def test_hostile_titles_stay_text_in_the_browser(archive_url: str, tmp_path: Pat
     assert "<script" not in dom.lower() and "<svg" not in dom.lower()
     # And the payloads are shown as text
     assert "&lt;script&gt;" in dom
-
-
-def test_post_page_on_a_phone_screen(archive_url: str, tmp_path: Path) -> None:
-    shot = tmp_path / "post-phone.png"
-    result = chromium(
-        tmp_path,
-        "--hide-scrollbars",
-        f"--screenshot={shot}",
-        "--window-size=390,844",
-        archive_url + "posts/qwen/2026-03-12.html",
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    data = shot.read_bytes()
-    assert data.startswith(b"\x89PNG\r\n\x1a\n")
-    width, height = struct.unpack(">II", data[16:24])
-    assert (width, height) == (390, 844)
 
 
 def test_the_harness_runs_scripts_so_the_checks_above_mean_something(

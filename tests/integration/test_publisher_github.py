@@ -11,12 +11,8 @@ import httpx
 import pytest
 from dulwich.objects import Blob, Commit
 
-from dailydigest.adapters.publisher_github import (
-    GitHubPublisher,
-    git_blob_sha,
-    html_root,
-    parse_repo_spec,
-)
+from dailydigest.adapters.github_repo import html_root, parse_repo_spec
+from dailydigest.adapters.publisher_github import GitHubPublisher, git_blob_sha
 from dailydigest.errors import ConfigError, PublishError
 from dailydigest.ports import PostFiles
 from tests.support.fake_github import ANY_ROUTE, FakeGitHub, Fault
@@ -29,7 +25,6 @@ POST = "_posts/2026-03-12-qwen-daily.md"
 IMAGE = "assets/img/posts/2026-03-12-qwen-infographic.png"
 AUTHOR = b"dailydigest <dailydigest@users.noreply.github.com>"
 NOW = 1_800_000_000.0
-WRITES = ("POST", "PATCH", "PUT")
 
 
 def _files(text: str = "---\nlayout: post\n---\n你好\n", png: bytes = b"\x89PNG\r\n\x1a\nfake") -> PostFiles:
@@ -126,30 +121,20 @@ def test_requests_carry_the_api_headers_and_the_right_blob_encodings(
     assert patch.body["force"] is False
 
 
+@pytest.mark.parametrize("fresh", [False, True], ids=["same-publisher", "new-publisher"])
 def test_publishing_the_same_content_again_writes_nothing(
-    github: FakeGitHub, make_publisher: PublisherFactory
+    github: FakeGitHub, make_publisher: PublisherFactory, fresh: bool
 ) -> None:
     publisher = make_publisher(github)
     first = publisher.publish(_files())
     mark = len(github.calls)
-    # When the identical post is published again (EventBridge delivers at least once)
-    second = publisher.publish(_files())
+    # When the identical post is published again (EventBridge delivers at least once), by the same
+    # publisher or by a new one that has cached nothing
+    again = (make_publisher(github) if fresh else publisher).publish(_files())
     # Then only reads were made, and the head is reported unchanged
-    assert second.changed is False
-    assert second.commit_sha == first.commit_sha
-    assert [c.method for c in github.requests(since=mark)] == ["GET"] * len(github.requests(since=mark))
-    assert not [c for c in github.requests(since=mark) if c.method in WRITES]
-    assert len(github.history()) == 2
-
-
-def test_a_new_publisher_also_finds_the_post_unchanged(
-    github: FakeGitHub, make_publisher: PublisherFactory
-) -> None:
-    first = make_publisher(github).publish(_files())
-    mark = len(github.calls)
-    again = make_publisher(github).publish(_files())
     assert (again.changed, again.commit_sha) == (False, first.commit_sha)
-    assert not [c for c in github.requests(since=mark) if c.method in WRITES]
+    assert {c.method for c in github.requests(since=mark)} == {"GET"}
+    assert len(github.history()) == 2
 
 
 def test_changed_content_makes_a_second_commit_on_the_first(
@@ -430,12 +415,14 @@ def test_a_dropped_connection_is_retried(
 def test_a_read_timeout_is_retried(
     github: FakeGitHub, make_publisher: PublisherFactory, sleeps: Sleeps
 ) -> None:
-    # Given GitHub takes longer to answer than the read timeout allows
-    github.inject("POST git/commits", Fault(delay=0.3))
-    publisher = make_publisher(github, timeout=httpx.Timeout(5.0, read=0.1))
+    # Given GitHub answers a commit creation well after the read timeout
+    github.inject("POST git/commits", Fault(delay=1.0))
+    publisher = make_publisher(github, timeout=httpx.Timeout(5.0, read=0.5))
     result = publisher.publish(_files())
-    # Then the call is retried once and the branch gets exactly one commit
-    assert len(sleeps) == 1
+    # Then the call is retried, and the branch gets exactly one commit. (At least: on a loaded
+    # machine another call may time out too; counting exact retries would make the test flaky.)
+    assert len(github.requests(route="POST git/commits")) >= 2
+    assert sleeps
     assert github.head() == result.commit_sha
     assert len(github.history()) == 2
 

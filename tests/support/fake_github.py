@@ -395,9 +395,7 @@ class FakeGitHub:
         tree = self._get(tree_sha, Tree, 422, "Tree SHA does not exist")
         for parent in parents:
             self._get(str(parent), Commit, 422, "Parent SHA does not exist or is not a commit object")
-        person = body.get("author") or body.get("committer")
-        author = _person(person) if person else FAKE_AUTHOR
-        commit = self._new_commit(tree.id, [str(p) for p in parents], message, author)
+        commit = self._new_commit(tree.id, [str(p) for p in parents], message, _author(body))
         return 201, self._commit_json(self._get(commit, Commit, 500, "lost commit"))
 
     def _create_ref(self, body: dict[str, Any]) -> tuple[int, Any]:
@@ -433,16 +431,10 @@ class FakeGitHub:
             raise ApiError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
         if existing is not None and body.get("sha") != existing:
             raise ApiError(409, f"{path} does not match {body.get('sha')}")
-        blob = Blob.from_string(_b64(content))
-        self.repo.object_store.add_object(blob)
-        base: ObjectID | Tree = self.commit(head).tree if head else Tree()
-        tree = commit_tree_changes(self.repo.object_store, base, [(path.encode(), 0o100644, blob.id)])
-        person = body.get("author") or body.get("committer")
-        commit = self._new_commit(
-            tree, [head] if head else [], message, _person(person) if person else FAKE_AUTHOR
-        )
-        self._set_ref(branch, commit, head)
-        content_json = {"name": path.rsplit("/", 1)[-1], "path": path, "sha": blob.id.decode()}
+        data = _b64(content)
+        commit = self.commit_files({path: data}, message, branch, _author(body))
+        sha = Blob.from_string(data).id.decode()
+        content_json = {"name": path.rsplit("/", 1)[-1], "path": path, "sha": sha}
         return 201, {"content": content_json, "commit": self._commit_json(self.commit(commit))}
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -569,7 +561,11 @@ def _b64(content: str) -> bytes:
         raise ApiError(422, "content is not valid Base64") from None
 
 
-def _person(person: Any) -> bytes:
+def _author(body: dict[str, Any]) -> bytes:
+    """The commit's author: the body's author, else its committer, else the token's user."""
+    person = body.get("author") or body.get("committer")
+    if not person:
+        return FAKE_AUTHOR
     if not isinstance(person, dict) or not person.get("name") or not person.get("email"):
         raise ApiError(422, "author and committer need a name and an email")
     return f"{person['name']} <{person['email']}>".encode()

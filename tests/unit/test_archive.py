@@ -12,6 +12,7 @@ from typing import Any
 
 import feedparser
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from dailydigest.adapters.store_local import DirectoryStore
@@ -19,8 +20,8 @@ from dailydigest.archive import ArchiveEntry, update_archive
 from dailydigest.archive.markup import is_clean, markdown_to_html, safe_href
 from dailydigest.archive.templating import TEMPLATE_DIR, environment
 from dailydigest.errors import DigestError
-from dailydigest.render import render_post
 from dailydigest.render.locale import strings_for
+from dailydigest.render.post import render_post
 from tests.factories import SAMPLE_DATE, make_digest
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -159,6 +160,19 @@ def test_index_json_records_every_post(store: DirectoryStore) -> None:
     assert post["path"] == "posts/qwen/2026-03-12.html"
     assert post["image"] == "img/qwen/2026-03-12.png"
     assert post["source_count"] == 4
+
+
+def test_a_posts_entry_is_titled_as_the_post_and_links_only_web_addresses() -> None:
+    digest = make_digest()
+    entry = ArchiveEntry.for_post(digest, "https://blog.example/qwen/")
+    meta = yaml.safe_load(render_post(digest).split("---\n", 2)[1])
+    assert (entry.title, entry.tagline, entry.image_alt) == (
+        meta["title"],
+        meta["tagline"],
+        meta["image"]["alt"],
+    )
+    assert (entry.source_count, entry.post_url) == (4, "https://blog.example/qwen/")
+    assert ArchiveEntry.for_post(digest, "/home/me/site/_posts/x.md").post_url == ""
 
 
 def test_unreadable_index_is_never_overwritten(store: DirectoryStore) -> None:
@@ -380,6 +394,5 @@ def test_every_template_autoescapes_and_none_marks_data_safe() -> None:
     names = sorted(path.name for path in TEMPLATE_DIR.glob("*.j2"))
     assert names
     for name in names:
-        assert env.get_template(name).environment.autoescape
         assert callable(env.autoescape) and env.autoescape(name), name
         assert "|safe" not in (TEMPLATE_DIR / name).read_text().replace(" ", "")

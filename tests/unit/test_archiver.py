@@ -10,9 +10,7 @@ from tests.fakes import MemoryStore
 
 
 def _linked(store: MemoryStore) -> str:
-    entries = json.loads(store.get("archive/index.json"))
-    posts = entries["posts"] if isinstance(entries, dict) else entries
-    return str(posts[0]["post_url"])
+    return str(json.loads(store.get("archive/index.json"))["posts"][0]["post_url"])
 
 
 def test_blog_address_wins_over_the_committed_file() -> None:

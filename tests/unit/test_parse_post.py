@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dailydigest.errors import DigestError, PostFormatError
-from dailydigest.render import parse_post, render_post
+from dailydigest.render.parse import parse_post
+from dailydigest.render.post import render_post
 from tests.factories import make_digest
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import os
 import subprocess
@@ -12,10 +13,11 @@ import pytest
 import yaml
 
 from dailydigest.models.digest import Digest
-from dailydigest.render import parse_post, render_post
 from dailydigest.render.alt_text import image_alt
 from dailydigest.render.frontmatter import merge_tags
 from dailydigest.render.locale import ZH_TW
+from dailydigest.render.parse import parse_post
+from dailydigest.render.post import render_post
 from tests.conftest import REPO_ROOT
 from tests.factories import make_digest
 
@@ -49,10 +51,6 @@ def reference_text() -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _render(digest: Digest) -> str:
-    return render_post(digest)
-
-
 def _front_matter(text: str) -> dict[str, object]:
     _, front, _ = text.split("---\n", 2)
     loaded = yaml.safe_load(front)
@@ -76,10 +74,10 @@ def test_reference_round_trips_byte_for_byte_except_listed_differences(reference
         image_line,
         f'image:\n  path: /assets/img/posts/2025-12-24-qwen-infographic.png\n  alt: "{image_alt(digest)}"\n',
     )
-    rendered = _render(digest)
+    rendered = render_post(digest)
     # Then nothing else differs, and a second pass changes nothing
     assert rendered == expected
-    assert _render(parse_post(rendered)) == rendered
+    assert render_post(parse_post(rendered)) == rendered
 
 
 def test_reference_parses_into_its_parts(reference_text: str) -> None:
@@ -98,7 +96,7 @@ def test_reference_parses_into_its_parts(reference_text: str) -> None:
 
 def test_sample_digest_round_trips_except_citations() -> None:
     digest = make_digest()
-    parsed = parse_post(_render(digest))
+    parsed = parse_post(render_post(digest))
     # Citations, publishers and the model name are not part of the post.
     expected = digest.model_dump()
     expected["model"] = ""
@@ -110,7 +108,7 @@ def test_sample_digest_round_trips_except_citations() -> None:
 
 
 def test_front_matter_keys_order_and_types() -> None:
-    text = _render(make_digest())
+    text = render_post(make_digest())
     lines = text.split("\n")
     keys = [line.split(":", 1)[0] for line in lines[1 : lines.index("---", 1)] if not line.startswith(" ")]
     assert keys == [
@@ -142,7 +140,7 @@ def test_front_matter_keys_order_and_types() -> None:
 
 
 def test_body_follows_the_reference_layout() -> None:
-    text = _render(make_digest())
+    text = render_post(make_digest())
     body = text.split("---\n", 2)[2]
     assert body.startswith("## 本週模型趨勢\n")
     assert "\n## 📰 本週新聞焦點\n1) Qwen 釋出可在筆電執行的精簡模型  \n新版本" in body
@@ -174,7 +172,7 @@ def test_footer_states_generator_and_true_source_count(
         sources=[source.model_dump() for source in sample.sources[:count]],
         highlights=[{"headline": "Only one", "body": "A single story."}],
     )
-    text = _render(digest)
+    text = render_post(digest)
     assert text.endswith(f"\n---\n{footer}\n")
     assert parse_post(text).generator == generator
 
@@ -196,7 +194,7 @@ def test_en_locale_mirrors_the_structure() -> None:
         tags=["Local inference"],
     )
     # When it is rendered
-    text = _render(digest)
+    text = render_post(digest)
     # Then the headings, title, tagline and markers are the English ones
     meta = _front_matter(text)
     assert meta["title"] == "QWEN Daily - 2026-03-12"
@@ -239,7 +237,7 @@ def test_hostile_text_cannot_inject_html_links_liquid_or_structure() -> None:
         tags=["<b>bold</b>", "QWEN"],
     )
     # When it is rendered
-    text = _render(digest)
+    text = render_post(digest)
     # Then no raw HTML, Liquid or extra heading reaches the post
     assert "<" not in text
     assert "{{" not in text and "{%" not in text and "{:" not in text
@@ -283,8 +281,32 @@ def test_tags_drop_exact_duplicates_keeping_the_first(
 
 
 def test_rendered_tags_are_deduplicated() -> None:
-    meta = _front_matter(_render(make_digest(tags=["qwen", "Agents", "Agents", "AI"])))
+    meta = _front_matter(render_post(make_digest(tags=["qwen", "Agents", "Agents", "AI"])))
     assert meta["tags"] == ["qwen", "Agents", "AI", "QWEN", "Digest"]
+
+
+HEAVY = ("PIL", "markdown")
+
+
+def _heavy_modules_after(script: str, *args: str) -> list[str]:
+    """The heavy packages a fresh interpreter has loaded after running script."""
+    probe = script + f"\nprint(sorted({{n.split('.')[0] for n in sys.modules}} & set({HEAVY!r})))\n"
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded: list[str] = ast.literal_eval(result.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_the_render_handlers_imports_load_neither_pillow_nor_markdown() -> None:
+    # The render handler imports wiring at cold start; the post, card and archive load what they need.
+    assert _heavy_modules_after("import sys\nimport dailydigest.wiring") == []
 
 
 def test_post_and_archive_pages_are_made_without_importing_pillow(tmp_path: Path) -> None:
@@ -304,15 +326,5 @@ entry = ArchiveEntry(
     ai_summary="s", source_count=4,
 )
 update_archive(DirectoryStore(Path(sys.argv[1])), entry, post, b"png")
-print(sorted(name for name in sys.modules if name == "PIL" or name.startswith("PIL.")))
 """
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "store")],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert _heavy_modules_after(script, str(tmp_path / "store")) == ["markdown"]

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Final, Literal
+
 from dailydigest.errors import NotFoundError
 from dailydigest.ports import Store
+
+
+class _Unread(Enum):
+    UNREAD = "unread"
+
+
+UNREAD: Final = _Unread.UNREAD
 
 
 def read_if_present(store: Store, key: str) -> bytes | None:
@@ -14,15 +24,28 @@ def read_if_present(store: Store, key: str) -> bytes | None:
         return None
 
 
-def write_if_changed(store: Store, key: str, data: bytes, content_type: str) -> bool:
+def write_if_changed(
+    store: Store,
+    key: str,
+    data: bytes,
+    content_type: str,
+    current: bytes | Literal[_Unread.UNREAD] | None = UNREAD,
+) -> bool:
     """Write key only when it is new or its bytes differ; True when something was written.
 
-    Create-if-absent first, so two writers of a new key never overwrite each other's first copy;
-    a rerun of deterministic output then reads, compares and writes nothing.
+    Read and compare first (pass `current` when the caller already read it): deterministic output
+    that is already stored costs one read and no upload, where a refused conditional write would
+    still send the whole body. A new key is created if absent, so two first writers never
+    overwrite each other; a changed one (a replay with a new digest) is replaced.
     """
-    if store.create(key, data, content_type):
-        return True
-    if store.get(key) == data:
+    if current is UNREAD:
+        current = read_if_present(store, key)
+    if current == data:
         return False
+    if current is None:
+        if store.create(key, data, content_type):
+            return True
+        if store.get(key) == data:  # another writer stored the same bytes first
+            return False
     store.put(key, data, content_type)
     return True

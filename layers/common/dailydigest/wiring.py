@@ -182,32 +182,15 @@ def archiver(
     publisher reports (the committed file)."""
 
     def update(digest: Digest, post_text: str, image_png: bytes, location: str) -> str:
-        post_url = (
-            keys.blog_post_url(post_url_template, digest.topic, digest.date)
-            if post_url_template
-            else location
-        )
         from dailydigest.archive import ArchiveEntry, update_archive
-        from dailydigest.archive.index import post_file
-        from dailydigest.render.alt_text import image_alt
-        from dailydigest.render.locale import strings_for
 
-        strings = strings_for(digest.locale)
-        entry = ArchiveEntry(
-            topic=digest.topic,
-            display_name=digest.display_name,
-            date=digest.date,
-            title=strings.title_for(digest.display_name, digest.date.isoformat()),
-            tagline=strings.tagline_for(digest.display_name, len(digest.sources)),
-            locale=digest.locale,
-            ai_summary=digest.ai_summary,
-            source_count=len(digest.sources),
-            post_url=post_url if post_url.startswith(("https://", "http://")) else "",
-            image_alt=image_alt(digest),
-        )
+        post_url = location
+        if post_url_template:
+            post_url = keys.blog_post_url(post_url_template, digest.topic, digest.date)
+        entry = ArchiveEntry.for_post(digest, post_url)
         update_archive(store, entry, post_text, image_png)
-        page = post_file(digest.topic, digest.date)
-        return f"{archive_url.rstrip('/')}/{page}" if archive_url else f"archive/{page}"
+        page = entry.page_key.removeprefix("archive/")
+        return f"{archive_url.rstrip('/')}/{page}" if archive_url else entry.page_key
 
     return update
 

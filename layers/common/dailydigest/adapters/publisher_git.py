@@ -17,7 +17,7 @@ from dulwich.objects import Blob, Commit, ObjectID, Tree
 from dulwich.refs import HEADREF
 from dulwich.repo import Repo
 
-from dailydigest.adapters.repo_paths import checked_path
+from dailydigest.adapters.repo_paths import checked_paths
 from dailydigest.errors import PublishError
 from dailydigest.ports import PostFiles, PublishResult
 
@@ -118,10 +118,11 @@ class LocalGitPublisher:
         log.info("created jekyll site repository at %s", self._site)
 
     def publish(self, files: PostFiles) -> PublishResult:
-        post_path = self._checked_path(files.post_path)
-        image_path = self._checked_path(files.image_path)
-        if post_path == image_path:
-            raise PublishError(f"post and image share one path: {post_path}")
+        post_path, image_path = checked_paths(files)
+        for path in (post_path, image_path):
+            # On disk, a symlinked directory inside the site could still point elsewhere.
+            if not (self._site / path).resolve().is_relative_to(self._site):
+                raise PublishError(f"refusing path that resolves outside the repository: {path!r}")
         self.ensure_site()
         location = str(self._site / post_path)
         content = {post_path: files.post_text.encode(), image_path: files.image_png}
@@ -132,14 +133,6 @@ class LocalGitPublisher:
                 return PublishResult(commit_sha=_head(repo), changed=False, location=location)
         log.info("committed post %s as %s", post_path, sha)
         return PublishResult(commit_sha=sha, changed=True, location=location)
-
-    def _checked_path(self, path: str) -> str:
-        """A repository-relative POSIX path that stays inside the repository and out of .git."""
-        checked_path(path)
-        # On disk, a symlinked directory inside the site could still point elsewhere.
-        if not (self._site / path).resolve().is_relative_to(self._site):
-            raise PublishError(f"refusing path that resolves outside the repository: {path!r}")
-        return path
 
     def _commit(self, repo: Repo, files: dict[str, bytes], message: str) -> str | None:
         """Write files, then commit exactly them on top of HEAD; None when HEAD already has them."""

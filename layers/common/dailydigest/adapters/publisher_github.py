@@ -19,31 +19,11 @@ from urllib.parse import quote
 import httpx
 from pydantic import Field
 
-from dailydigest.adapters.github_http import (
-    API_VERSION,
-    DEFAULT_TIMEOUT,
-    USER_AGENT,
-    ApiModel,
-    GitHubClient,
-    response_message,
-)
+from dailydigest.adapters.github_http import DEFAULT_TIMEOUT, ApiModel, GitHubClient, response_message
 from dailydigest.adapters.github_repo import html_root, parse_repo_spec, valid_branch
-from dailydigest.adapters.repo_paths import checked_path
+from dailydigest.adapters.repo_paths import checked_paths
 from dailydigest.errors import ConfigError, PublishError
 from dailydigest.ports import PostFiles, PublishResult
-
-# Names other modules and tests import from here, kept after the split into smaller modules.
-__all__ = [
-    "API_VERSION",
-    "DEFAULT_TIMEOUT",
-    "USER_AGENT",
-    "GitHubPublisher",
-    "checked_path",
-    "git_blob_sha",
-    "html_root",
-    "parse_repo_spec",
-    "valid_branch",
-]
 
 log = logging.getLogger(__name__)
 
@@ -155,9 +135,7 @@ class GitHubPublisher:
         self._http.close()
 
     def publish(self, files: PostFiles) -> PublishResult:
-        post_path, image_path = checked_path(files.post_path), checked_path(files.image_path)
-        if post_path == image_path:
-            raise PublishError(f"post and image share one path: {post_path}")
+        post_path, image_path = checked_paths(files)
         wanted = {post_path: files.post_text.encode(), image_path: files.image_png}
         self._http.reset_budget()
         branch = self._branch or self._repository_default()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dailydigest.errors import PublishError
+from dailydigest.ports import PostFiles
 
 
 def checked_path(path: str) -> str:
@@ -22,3 +23,11 @@ def checked_path(path: str) -> str:
     ):
         raise PublishError(f"refusing path outside the repository: {path!r}")
     return path
+
+
+def checked_paths(files: PostFiles) -> tuple[str, str]:
+    """The post's and the image's paths, each checked, and never one path for both."""
+    post_path, image_path = checked_path(files.post_path), checked_path(files.image_path)
+    if post_path == image_path:
+        raise PublishError(f"post and image share one path: {post_path}")
+    return post_path, image_path

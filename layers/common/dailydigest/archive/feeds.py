@@ -62,7 +62,6 @@ def atom_feed(
         title=title,
         lang=lang,
         updated=updated,
-        self_href="feed.xml",
         html_href=html_href,
         entries=entries,
     )

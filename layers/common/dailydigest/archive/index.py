@@ -9,11 +9,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from dailydigest.errors import DigestError, NotFoundError
+from dailydigest.errors import DigestError
+from dailydigest.models.digest import Digest
 from dailydigest.models.topic import describe_validation_error
 from dailydigest.models.types import Locale, Paragraph, ShortText, Slug
-from dailydigest.ports import Store
+from dailydigest.render.alt_text import image_alt
 from dailydigest.render.escape import one_line
+from dailydigest.render.locale import strings_for
 
 PREFIX = "archive/"
 INDEX_KEY = PREFIX + "index.json"
@@ -44,6 +46,25 @@ class ArchiveEntry(BaseModel):
     post_url: Annotated[str, StringConstraints(max_length=2000)] = ""
     image_alt: Annotated[str, StringConstraints(max_length=2000)] = ""
 
+    @classmethod
+    def for_post(cls, digest: Digest, post_url: str = "") -> ArchiveEntry:
+        """The entry of a digest's post, titled as the post is; post_url is kept only when it is a
+        web address (a publisher may report a local file path)."""
+        strings = strings_for(digest.locale)
+        count = len(digest.sources)
+        return cls(
+            topic=digest.topic,
+            display_name=digest.display_name,
+            date=digest.date,
+            title=strings.title_for(digest.display_name, digest.date.isoformat()),
+            tagline=strings.tagline_for(digest.display_name, count),
+            locale=digest.locale,
+            ai_summary=digest.ai_summary,
+            source_count=count,
+            post_url=post_url if post_url.startswith(("https://", "http://")) else "",
+            image_alt=image_alt(digest),
+        )
+
     @field_validator("display_name", "title", "tagline", "ai_summary", "image_alt", mode="before")
     @classmethod
     def _one_clean_line(cls, value: Any) -> Any:
@@ -59,7 +80,7 @@ class ArchiveEntry(BaseModel):
 
     @property
     def page_key(self) -> str:
-        return post_page(self.topic, self.date)
+        return PREFIX + post_file(self.topic, self.date)
 
     @property
     def image_key(self) -> str:
@@ -102,10 +123,9 @@ def sort_posts(posts: list[IndexedPost]) -> tuple[IndexedPost, ...]:
     return tuple(sorted(posts, key=lambda post: (-post.date.toordinal(), post.topic)))
 
 
-def load_index(store: Store) -> ArchiveIndex:
-    try:
-        raw = store.get(INDEX_KEY)
-    except NotFoundError:
+def parse_index(raw: bytes | None) -> ArchiveIndex:
+    """The index from its stored bytes (None: there is none yet)."""
+    if raw is None:
         return ArchiveIndex()
     try:
         return ArchiveIndex.model_validate_json(raw)
@@ -126,7 +146,3 @@ def image_file(topic: str, day: dt.date) -> str:
 
 def topic_dir(topic: str) -> str:
     return f"topics/{topic}/"
-
-
-def post_page(topic: str, day: dt.date) -> str:
-    return PREFIX + post_file(topic, day)

@@ -16,16 +16,10 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from dailydigest.archive.site import CONTENT_TYPES
 from dailydigest.errors import ConfigError
 
 log = logging.getLogger(__name__)
-
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".xml": "application/atom+xml; charset=utf-8",
-    ".json": "application/json; charset=utf-8",
-    ".png": "image/png",
-}
 
 
 class ArchiveHandler(SimpleHTTPRequestHandler):

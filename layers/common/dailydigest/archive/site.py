@@ -3,6 +3,7 @@
 `update_archive` reads `archive/index.json`, upserts the post, and re-renders only what the post
 touches: its own page and image, its topic's page and feed, the front page, the overall feed and
 the index. A page whose bytes did not change is not written, so re-running a post writes nothing.
+Each key is read once: the index's stored bytes serve both to parse it and to compare the new one.
 Post pages link only to the front page and their topic (no previous/next), so a new post never
 changes an older post's page. Works with any Store (a directory or S3): it uses get and put only.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from posixpath import splitext
 
 from markupsafe import Markup
 
@@ -21,18 +23,23 @@ from dailydigest.archive.index import (
     ArchiveEntry,
     ArchiveIndex,
     IndexedPost,
-    load_index,
+    image_file,
+    parse_index,
     topic_dir,
 )
 from dailydigest.archive.markup import markdown_to_html
 from dailydigest.archive.templating import majority_locale, render, words_for
-from dailydigest.errors import NotFoundError
 from dailydigest.ports import Store
+from dailydigest.render.wrap import clip
+from dailydigest.store_ops import UNREAD, read_if_present, write_if_changed
 
-HTML = "text/html; charset=utf-8"
-ATOM = "application/atom+xml; charset=utf-8"
-JSON = "application/json; charset=utf-8"
-PNG = "image/png"
+# By file suffix, for the store's writes and for `dailydigest serve`.
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/atom+xml; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".png": "image/png",
+}
 LATEST = 30  # posts on the front page
 SUMMARY_CHARS = 160
 FEED_TAG_DATE = "2025"  # the tag URI date of the feed ids: fixed, so the ids never change
@@ -49,38 +56,42 @@ class TopicSummary:
 
 def update_archive(store: Store, entry: ArchiveEntry, post_markdown: str, image_png: bytes) -> list[str]:
     """Add or refresh one post in the archive; the keys actually written, in write order."""
-    index = load_index(store).upsert(entry)
+    stored_index = read_if_present(store, INDEX_KEY)
+    index = parse_index(stored_index).upsert(entry)
     outputs = [
-        (entry.image_key, image_png, PNG),
-        (entry.page_key, post_page(entry, post_markdown), HTML),
+        (entry.image_key, image_png),
+        (entry.page_key, post_page(entry, post_markdown)),
         *topic_outputs(index, entry.topic),
-        (PREFIX + "index.html", front_page(index), HTML),
-        (PREFIX + "feed.xml", overall_feed(index), ATOM),
+        (PREFIX + "index.html", front_page(index)),
+        (PREFIX + "feed.xml", overall_feed(index)),
         # Last: a run that fails half-way leaves the old index, and the next run redoes the pages.
-        (INDEX_KEY, index.to_bytes(), JSON),
+        (INDEX_KEY, index.to_bytes()),
     ]
-    return [key for key, data, content_type in outputs if write_if_changed(store, key, data, content_type)]
-
-
-def write_if_changed(store: Store, key: str, data: bytes, content_type: str) -> bool:
-    try:
-        if store.get(key) == data:
-            return False
-    except NotFoundError:
-        pass
-    store.put(key, data, content_type)
-    return True
+    return [
+        key
+        for key, data in outputs
+        # The index was read above already; every other page is read and compared before writing.
+        if write_if_changed(
+            store, key, data, CONTENT_TYPES[splitext(key)[1]], stored_index if key == INDEX_KEY else UNREAD
+        )
+    ]
 
 
 def post_page(entry: ArchiveEntry, post_markdown: str) -> bytes:
     # The one value marked safe: HTML from the sanitising converter, never raw post text.
     body = Markup(markdown_to_html(post_markdown))  # noqa: S704 -- sanitised by markup.py
     return _page(
-        "post.html.j2", entry.locale, root="../../", feed_href="../../feed.xml", entry=entry, body=body
+        "post.html.j2",
+        entry.locale,
+        root="../../",
+        feed_href="../../feed.xml",
+        entry=entry,
+        image=image_file(entry.topic, entry.date),
+        body=body,
     )
 
 
-def topic_outputs(index: ArchiveIndex, topic: str) -> list[tuple[str, bytes, str]]:
+def topic_outputs(index: ArchiveIndex, topic: str) -> list[tuple[str, bytes]]:
     posts = index.for_topic(topic)
     latest = posts[0]
     words = words_for(latest.locale)
@@ -101,7 +112,7 @@ def topic_outputs(index: ArchiveIndex, topic: str) -> list[tuple[str, bytes, str
         html_href="index.html",
     )
     base = PREFIX + topic_dir(topic)
-    return [(base + "index.html", page, HTML), (base + "feed.xml", feed, ATOM)]
+    return [(base + "index.html", page), (base + "feed.xml", feed)]
 
 
 def front_page(index: ArchiveIndex) -> bytes:
@@ -142,17 +153,11 @@ def topic_summaries(index: ArchiveIndex) -> list[TopicSummary]:
 
 
 def _page(template: str, locale: str, **context: object) -> bytes:
-    words = words_for(locale)
     return render(
         template,
         lang=locale,
-        W=words,
+        W=words_for(locale),
         words_for=words_for,
-        clip=_clip,
-        feed_title=words.feed,
+        clip=lambda text: clip(text, SUMMARY_CHARS),
         **context,
     )
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"

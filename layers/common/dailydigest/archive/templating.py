@@ -15,6 +15,8 @@ from pathlib import Path
 
 import jinja2
 
+from dailydigest.render.locale import strings_for
+
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
@@ -46,8 +48,6 @@ class Words:
     latest: str
     topics: str
     all_posts: str
-    sources: str
-    sources_one: str
     posts: str
     posts_one: str
     read_post: str  # the link to where the post was published (the publisher's location: the file on GitHub)
@@ -56,7 +56,8 @@ class Words:
     summary: str
 
     def source_count(self, count: int) -> str:
-        return self.sources_one if count == 1 else self.sources.format(count=count)
+        """As the post's own infographic counts its sources."""
+        return strings_for(self.code).source_count_for(count)
 
     def post_count(self, count: int) -> str:
         return self.posts_one if count == 1 else self.posts.format(count=count)
@@ -69,8 +70,6 @@ WORDS = {
         latest="最新文章",
         topics="主題",
         all_posts="全部文章",
-        sources="{count} 則來源",
-        sources_one="1 則來源",
         posts="{count} 篇",
         posts_one="1 篇",
         read_post="已發布的文章",
@@ -84,8 +83,6 @@ WORDS = {
         latest="Latest posts",
         topics="Topics",
         all_posts="All posts",
-        sources="{count} sources",
-        sources_one="1 source",
         posts="{count} posts",
         posts_one="1 post",
         read_post="The published post",

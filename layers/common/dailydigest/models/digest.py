@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, m
 
 from dailydigest.models.types import Locale, Paragraph, ShortText, Slug, SourceId
 
+# The tail of every post's tag list, after the digest's own tags and the display name.
+FIXED_TAGS = ("AI", "Digest")
+
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 
 

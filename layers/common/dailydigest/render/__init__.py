@@ -1,7 +1,4 @@
-"""Rendering: a digest becomes a Jekyll post (and back, for checks) plus its infographic."""
+"""Rendering: a digest becomes a Jekyll post (and back, for checks) plus its infographic.
 
-from dailydigest.render.image import render_image
-from dailydigest.render.parse import parse_post
-from dailydigest.render.post import render_post
-
-__all__ = ["parse_post", "render_image", "render_post"]
+Submodules are imported where used, so loading one part never loads the others (Jinja, Pillow).
+"""

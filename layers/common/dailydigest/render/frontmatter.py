@@ -11,8 +11,7 @@ from collections.abc import Iterable, Mapping
 
 import yaml
 
-# The contract's tail of every tag list, after the digest's own tags and the display name.
-FIXED_TAGS = ("AI", "Digest")
+from dailydigest.models.digest import FIXED_TAGS
 
 
 class DoubleQuoted(str):

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from dailydigest.models.digest import Digest
 from dailydigest.render.glyphs import drawable, load_font
-from dailydigest.render.locale import strings_for
+from dailydigest.render.locale import LocaleStrings, strings_for
 from dailydigest.render.wrap import Measure, wrap
 
 if TYPE_CHECKING:
@@ -52,33 +52,6 @@ MAX_LEGEND = 5
 
 
 @dataclass(frozen=True)
-class CardStrings:
-    kicker: str
-    sources: str
-    sources_one: str
-    others: str
-    weekdays: tuple[str, ...]
-
-
-CARD_STRINGS = {
-    "zh-TW": CardStrings(
-        kicker="每日動態",
-        sources="{count} 則來源",
-        sources_one="1 則來源",
-        others="其他",
-        weekdays=("週一", "週二", "週三", "週四", "週五", "週六", "週日"),
-    ),
-    "en": CardStrings(
-        kicker="Daily digest",
-        sources="{count} sources",
-        sources_one="1 source",
-        others="others",
-        weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    ),
-}
-
-
-@dataclass(frozen=True)
 class Run:
     """One line of text on the card, placed by its baseline."""
 
@@ -96,11 +69,15 @@ class Run:
         # The font ships one weight; a 1px stroke in the text colour stands in for bold.
         return 1 if self.bold else 0
 
+    @property
+    def anchor(self) -> str:
+        """Pillow's anchor: x is the left (or right) end of the baseline."""
+        return "rs" if self.align == "right" else "ls"
+
     def box(self) -> Box:
         """The ink's bounding box on the canvas."""
-        anchor = "rs" if self.align == "right" else "ls"
         left, top, right, bottom = load_font(self.size).getbbox(
-            self.text, anchor=anchor, stroke_width=self.stroke
+            self.text, anchor=self.anchor, stroke_width=self.stroke
         )
         return (
             int(self.x + left),
@@ -153,7 +130,7 @@ def render_image(digest: Digest) -> bytes:
             run.text,
             fill=run.colour,
             font=load_font(run.size),
-            anchor="rs" if run.align == "right" else "ls",
+            anchor=run.anchor,
             stroke_width=run.stroke,
             stroke_fill=run.colour,
         )
@@ -165,15 +142,16 @@ def render_image(digest: Digest) -> bytes:
 
 def layout_card(digest: Digest) -> Card:
     """Every shape and line of the card, inside the margins."""
+    strings = strings_for(digest.locale)
     accent_index = _accent_index(digest.topic)
     accent = PALETTE[accent_index]
     shapes: list[Shape] = []
     runs: list[Run] = []
-    _header(digest, accent, shapes, runs)
+    _header(digest, strings, accent, shapes, runs)
     shapes.append(Shape((MARGIN, 212, WIDTH - MARGIN, 213), RULE))
-    _highlights(digest, accent, runs)
-    _key_points(digest, accent, shapes, runs)
-    _source_mix(digest, accent_index, shapes, runs)
+    _highlights(digest, strings, accent, runs)
+    _key_points(digest, strings, accent, shapes, runs)
+    _source_mix(digest, strings, accent_index, shapes, runs)
     return Card(tuple(shapes), tuple(runs))
 
 
@@ -183,26 +161,25 @@ def source_mix(digest: Digest) -> list[tuple[str, int]]:
     return sorted(hosts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _header(digest: Digest, accent: RGB, shapes: list[Shape], runs: list[Run]) -> None:
-    words = CARD_STRINGS[digest.locale]
-    strings = strings_for(digest.locale)
-    day = f"{digest.date.isoformat()} {words.weekdays[digest.date.weekday()]}"
+def _header(
+    digest: Digest, strings: LocaleStrings, accent: RGB, shapes: list[Shape], runs: list[Run]
+) -> None:
+    day = f"{digest.date.isoformat()} {strings.weekdays[digest.date.weekday()]}"
     date_run = Run("date", day, WIDTH - MARGIN, 65, 20, MUTED, align="right")
     runs.append(date_run)
     kicker_width = WIDTH - 2 * MARGIN - int(_measure(20)(day)) - 32
-    runs.append(_one_line("kicker", words.kicker, MARGIN, 65, 20, accent, kicker_width))
+    runs.append(_one_line("kicker", strings.kicker, MARGIN, 65, 20, accent, kicker_width))
     text_x = MARGIN + 24
     width = WIDTH - MARGIN - text_x
     name = drawable(digest.display_name) or digest.topic.upper()
-    size = next((s for s in TITLE_SIZES if _measure(s)(name) + 2 <= width), TITLE_SIZES[-1])
+    size = next((s for s in TITLE_SIZES if _measure(s, 2)(name) <= width), TITLE_SIZES[-1])
     runs.append(_one_line("title", name, text_x, 84 + round(0.88 * size), size, FOREGROUND, width, bold=True))
     tagline = strings.tagline_for(digest.display_name, len(digest.sources))
     runs.append(_one_line("tagline", tagline, text_x, 186, 24, MUTED, width))
     shapes.append(Shape((MARGIN, 92, MARGIN + 6, 192), accent, radius=3))
 
 
-def _highlights(digest: Digest, accent: RGB, runs: list[Run]) -> None:
-    strings = strings_for(digest.locale)
+def _highlights(digest: Digest, strings: LocaleStrings, accent: RGB, runs: list[Run]) -> None:
     left, right, bottom = MARGIN, MARGIN + 672, 500
     runs.append(_one_line("section", strings.highlights, left, 248, 18, accent, right - left))
     top, size, line_height = 266, 26, 34
@@ -224,8 +201,9 @@ def _highlights(digest: Digest, accent: RGB, runs: list[Run]) -> None:
         top += len(lines) * line_height + 12
 
 
-def _key_points(digest: Digest, accent: RGB, shapes: list[Shape], runs: list[Run]) -> None:
-    strings = strings_for(digest.locale)
+def _key_points(
+    digest: Digest, strings: LocaleStrings, accent: RGB, shapes: list[Shape], runs: list[Run]
+) -> None:
     left, right, top, bottom, pad = MARGIN + 704, WIDTH - MARGIN, 232, 500, 22
     shapes.append(Shape((left, top, right, bottom), PANEL, radius=16))
     runs.append(_one_line("section", strings.key_points, left + pad, 270, 18, accent, right - left - 2 * pad))
@@ -249,14 +227,14 @@ def _key_points(digest: Digest, accent: RGB, shapes: list[Shape], runs: list[Run
         y += len(lines) * line_height + 10
 
 
-def _source_mix(digest: Digest, accent_index: int, shapes: list[Shape], runs: list[Run]) -> None:
-    words = CARD_STRINGS[digest.locale]
-    count = len(digest.sources)
-    label = words.sources_one if count == 1 else words.sources.format(count=count)
+def _source_mix(
+    digest: Digest, strings: LocaleStrings, accent_index: int, shapes: list[Shape], runs: list[Run]
+) -> None:
+    label = strings.source_count_for(len(digest.sources))
     label_run = _one_line("sources", label, MARGIN, 538, 20, FOREGROUND, 240)
     runs.append(label_run)
     bar_left = MARGIN + int(_measure(20)(label_run.text)) + 24
-    legend = _legend(source_mix(digest), accent_index, words.others)
+    legend = _legend(source_mix(digest), accent_index, strings.others)
     # The bar: one segment per legend entry, widths proportional to the number of sources.
     total, done = sum(n for _, n, _ in legend), 0
     span = WIDTH - MARGIN - bar_left
@@ -278,11 +256,12 @@ def _legend(mix: list[tuple[str, int]], accent_index: int, others: str) -> list[
     """Legend entries that fit on one line; the hosts left over become one "others" entry."""
     measure = _measure(17)
     width = WIDTH - 2 * MARGIN
-    for shown in range(min(len(mix), MAX_LEGEND), -1, -1):
-        entries = [
-            ((wrap(drawable(host), measure, 260, 1) or ["?"])[0], n, PALETTE[(accent_index + i) % 8])
-            for i, (host, n) in enumerate(mix[:shown])
-        ]
+    hosts = [
+        ((wrap(drawable(host), measure, 260, 1) or ["?"])[0], n, PALETTE[(accent_index + i) % len(PALETTE)])
+        for i, (host, n) in enumerate(mix[:MAX_LEGEND])
+    ]
+    for shown in range(len(hosts), -1, -1):
+        entries = hosts[:shown]
         rest = sum(n for _, n in mix[shown:])
         if rest:
             entries.append((others, rest, OTHERS))

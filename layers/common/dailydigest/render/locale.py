@@ -1,4 +1,5 @@
-"""Per-locale strings of the post: headings, labels, title, tagline and footer.
+"""Per-locale strings of the post and its infographic: headings, labels, title, tagline, footer,
+the source count, and the card's kicker and weekdays (the archive's pages reuse the source count).
 
 The zh-TW strings are read off the reference post; `en` mirrors them. Patterns use
 `{name}`, `{date}` and `{count}` placeholders, so the parser can turn them back into regexes.
@@ -29,10 +30,15 @@ class LocaleStrings:
     update_marker: str
     footer_llm: str
     footer_extractive: str
+    source_count: str  # "{count} sources", on the card, in its alt text and in the archive
+    others: str  # the legend entry for the hosts that do not get their own
+    kicker: str  # the card's small heading above the name
+    weekdays: tuple[str, str, str, str, str, str, str]  # Monday first, as date.weekday() counts
     # Singular forms for a count of one; None when the language does not inflect.
     tagline_one: str | None = None
     footer_llm_one: str | None = None
     footer_extractive_one: str | None = None
+    source_count_one: str | None = None
 
     @property
     def headings(self) -> tuple[str, ...]:
@@ -47,15 +53,15 @@ class LocaleStrings:
         return self.title.format(name=name, date=date)
 
     def tagline_for(self, name: str, count: int) -> str:
-        pattern = self.tagline_one if count == 1 and self.tagline_one else self.tagline
-        return pattern.format(name=name, count=count)
+        return _counted(count, self.tagline, self.tagline_one).format(name=name, count=count)
+
+    def source_count_for(self, count: int) -> str:
+        return _counted(count, self.source_count, self.source_count_one).format(count=count)
 
     def footer_for(self, generator: str, count: int) -> str:
         if generator == "extractive":
-            one, many = self.footer_extractive_one, self.footer_extractive
-        else:
-            one, many = self.footer_llm_one, self.footer_llm
-        return (one if count == 1 and one else many).format(count=count)
+            return _counted(count, self.footer_extractive, self.footer_extractive_one).format(count=count)
+        return _counted(count, self.footer_llm, self.footer_llm_one).format(count=count)
 
     def footer_patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
         """(generator, regex with a `count` group) for every footer form."""
@@ -66,6 +72,11 @@ class LocaleStrings:
             ("extractive", self.footer_extractive_one),
         )
         return tuple((generator, pattern_regex(form)) for generator, form in forms if form)
+
+
+def _counted(count: int, many: str, one: str | None) -> str:
+    """The pattern for this count: the singular form for one, where the language has one."""
+    return one if count == 1 and one else many
 
 
 def pattern_regex(pattern: str) -> re.Pattern[str]:
@@ -95,6 +106,10 @@ ZH_TW = LocaleStrings(
     footer_llm="本文由 AI 自動生成，彙整自 {count} 篇新聞來源。",
     # Honest about provenance: the extractive summarizer uses no language model.
     footer_extractive="本文由程式自動摘錄（未使用 AI），彙整自 {count} 篇新聞來源。",
+    source_count="{count} 則來源",
+    others="其他",
+    kicker="每日動態",
+    weekdays=("週一", "週二", "週三", "週四", "週五", "週六", "週日"),
 )
 
 EN = LocaleStrings(
@@ -118,6 +133,11 @@ EN = LocaleStrings(
     footer_llm_one="Generated automatically by AI from 1 news source.",
     footer_extractive="Extracted automatically by a program (no AI used) from {count} news sources.",
     footer_extractive_one="Extracted automatically by a program (no AI used) from 1 news source.",
+    source_count="{count} sources",
+    source_count_one="1 source",
+    others="others",
+    kicker="Daily digest",
+    weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
 )
 
 LOCALES: dict[str, LocaleStrings] = {strings.code: strings for strings in (ZH_TW, EN)}

@@ -1,7 +1,7 @@
 """Wrapping text by pixel width: per character in CJK (no spaces there), per word in Latin.
 
 The measure is a callable (text -> width in pixels), so this module needs no Pillow and the
-rules are testable with a fake measure.
+rules are testable with a fake measure. `clip` cuts by characters, for text that is not drawn.
 """
 
 from __future__ import annotations
@@ -66,6 +66,11 @@ def wrap(text: str, measure: Measure, width: float, max_lines: int) -> list[str]
     if rest and lines:
         lines[-1] = fit_with_ellipsis(lines[-1], measure, width)
     return lines
+
+
+def clip(text: str, limit: int) -> str:
+    """At most limit characters; a cut text ends with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
 
 
 def fit_with_ellipsis(line: str, measure: Measure, width: float) -> str:
