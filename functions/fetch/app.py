@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from dailydigest.boundary import parse_request
+from dailydigest.domain.fetching import fetch_stage
 from dailydigest.domain.runs import new_run_id
-from dailydigest.domain.stages import fetch_stage
 from dailydigest.models.events import NoNews
 from dailydigest.models.requests import FetchRequest
 from dailydigest.observability import count, entrypoint, logger, set_run_id

@@ -13,7 +13,6 @@ import html
 import json
 import re
 import subprocess
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from dailydigest.archive.serve import build_server
 from dailydigest.render.image import render_image
 from dailydigest.render.post import render_post
 from tests.factories import SAMPLE_DATE, make_digest
+from tests.support.serving import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -92,15 +92,8 @@ def archive_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # Test-only pages beside the archive (same origin): a script that must run, and the phone probe.
     (root / "archive" / "_canary.html").write_text(CANARY, encoding="utf-8")
     (root / "archive" / "_phone.html").write_text(PHONE_PROBE, encoding="utf-8")
-    server = build_server(root, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(build_server(root, "127.0.0.1", 0), "archive") as server:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def _title(page: str) -> str:

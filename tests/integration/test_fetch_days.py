@@ -12,12 +12,12 @@ import pytest
 from dailydigest import keys
 from dailydigest.adapters.feed_source import FeedSource
 from dailydigest.adapters.store_local import DirectoryStore
+from dailydigest.domain.fetching import fetch_stage
 from dailydigest.domain.ledger import ledger_key, load_ledger
-from dailydigest.domain.stages import fetch_stage
 from dailydigest.models.article import StoryBundle
 from dailydigest.models.events import ArticlesFetched
 from tests.fakes import RecordingBus
-from tests.support.loopback_web import LoopbackWeb, client, web_fixture  # noqa: F401 - the `web` fixture
+from tests.support.loopback_web import LoopbackWeb, client
 from tests.support.news_fixtures import (
     DAY,
     DAY_BEFORE,

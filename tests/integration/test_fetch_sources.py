@@ -14,11 +14,9 @@ from dailydigest.adapters.feed_source import FeedSource
 from dailydigest.adapters.google_news import GoogleNewsSource
 from dailydigest.adapters.news_api import NewsApiSource
 from dailydigest.domain.gather import gather_stories
-from tests.support.loopback_web import (  # noqa: F401 - the `web` and `elsewhere` fixtures
+from tests.support.loopback_web import (
     LoopbackWeb,
     client,
-    elsewhere_fixture,
-    web_fixture,
 )
 from tests.support.news_fixtures import (
     BIG5_PAGE,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from dailydigest.archive.serve import build_server
 from dailydigest.errors import ConfigError
+from tests.support.serving import serving
 
 SECRET = b"outside the archive"
 
@@ -31,15 +31,8 @@ def store_root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def port(store_root: Path) -> Iterator[int]:
-    server = build_server(store_root, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(build_server(store_root, "127.0.0.1", 0), "archive") as server:
         yield int(server.server_address[1])
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def fetch(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:

@@ -17,13 +17,11 @@ import pytest
 
 from dailydigest.adapters.web_http import FetchError
 from dailydigest.ports import FetchFailure, WebRequest, WebResponse
-from tests.support.loopback_web import (  # noqa: F401 - the `web` and `elsewhere` fixtures
+from tests.support.loopback_web import (
     Gauge,
     LoopbackWeb,
     client,
-    elsewhere_fixture,
     names,
-    web_fixture,
 )
 
 pytestmark = pytest.mark.integration

@@ -24,6 +24,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -37,6 +38,8 @@ from dulwich.object_store import commit_tree_changes
 from dulwich.objects import Blob, Commit, ObjectID, ShaFile, Tree
 from dulwich.refs import Ref
 from dulwich.repo import Repo
+
+from tests.support.serving import serving
 
 # Route names used for faults and in the request log.
 ROUTES = (
@@ -123,7 +126,7 @@ class FakeGitHub:
         self._faults: dict[str, deque[Fault]] = {}
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._running = ExitStack()
         if not empty:
             self.commit_files({"_config.yml": b"title: blog\n", "index.md": b"# blog\n"}, "initial commit")
 
@@ -132,21 +135,13 @@ class FakeGitHub:
     def __enter__(self) -> Self:
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
-        # A short poll interval keeps shutdown (once per test) quick.
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.01,), name="fake-github", daemon=True
-        )
-        self._thread.start()
+        self._running.enter_context(serving(self._server, "fake-github", poll=0.01))
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._running.close()
         self.repo.close()
 
     @property

@@ -20,10 +20,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
+
+from tests.support.serving import serving
 
 Body = Mapping[str, Any] | str | bytes
 
@@ -155,17 +158,16 @@ class FakeOpenAI:
         self.requests: list[Request] = []
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
+        self._running = ExitStack()
 
     def __enter__(self) -> Self:
-        self._thread.start()
+        self._running.enter_context(serving(self._server, "fake-openai", poll=0.01))
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
     ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._running.close()
 
     @property
     def base_url(self) -> str:

@@ -6,8 +6,7 @@ server), no Content-Length (the body ends when the connection closes), gzip. Eve
 recorded with its headers, the server counts the body bytes it sent per path, and a `Gauge` tracks
 how many requests it was serving at once (one Gauge may also count across several servers).
 
-The `web` and `elsewhere` fixtures serve a test module that imports `web_fixture` and
-`elsewhere_fixture` from here.
+The `web` and `elsewhere` fixtures reach the integration tests through tests/integration/conftest.py.
 
     with LoopbackWeb() as web:
         web.add("/page.html", "<html>...</html>", delay=0.2)
@@ -26,6 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -34,6 +34,8 @@ from urllib.parse import urlsplit
 
 import httpcore
 import pytest
+
+from tests.support.serving import serving
 
 
 @dataclass
@@ -153,7 +155,7 @@ class LoopbackWeb:
         self.also_count = also_count
         self._lock = threading.Lock()
         self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._running = ExitStack()
 
     def __enter__(self) -> Self:
         self._server = _Server((self.host, 0), _Handler)
@@ -161,18 +163,13 @@ class LoopbackWeb:
         if self.tls is not None:
             self.tls.sni_callback = self._remember_sni
             self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.02,), name="loopback-web", daemon=True
-        )
-        self._thread.start()
+        self._running.enter_context(serving(self._server, "loopback-web"))
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
     ) -> None:
-        assert self._server is not None
-        self._server.shutdown()
-        self._server.server_close()
+        self._running.close()
 
     @property
     def port(self) -> int:

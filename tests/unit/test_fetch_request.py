@@ -95,7 +95,7 @@ def test_a_date_still_to_come_in_the_topic_time_zone_is_refused() -> None:
             {"topic_definition": {**AD_HOC, "queries": ["Nimbus\r\nX-Evil: 1"]}},
             "queries.0: String should match pattern",
         ),
-        ({"topic_definition": {**AD_HOC, "name": "Nim\x00bus"}}, "name holds a control"),
+        ({"topic_definition": {**AD_HOC, "name": "Nim\x00bus"}}, "name: String should match"),
         ({"topic_definition": {**AD_HOC, "window_hours": 0}}, "window_hours"),
         ({"topic_definition": {**AD_HOC, "feeds": ["https://n.example/" + "a" * 2100]}}, "feeds"),
         ({"topic_definition": {**AD_HOC, "name": "n" * 301}}, "name"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from dailydigest import keys
+from dailydigest.domain.fetching import fetch_stage
 from dailydigest.domain.ledger import ledger_key, load_ledger
-from dailydigest.domain.stages import fetch_stage
 from dailydigest.models.article import Article
 from dailydigest.models.events import ArticlesFetched, NoNews
 from tests.fakes import MemoryStore, RecordingBus

@@ -120,3 +120,9 @@ def test_blog_post_url_template() -> None:
     for bad in ("https://me.example/{slug}/", "ftp://me.example/{topic}", "https://me.example/{"):
         with pytest.raises(ConfigError, match="blog_post_url"):
             Settings.from_env({"DIGEST_BLOG_POST_URL": bad})
+
+
+def test_a_topic_name_defaults_to_the_slug_and_refuses_control_characters() -> None:
+    assert parse_topics("deep-seek: {}\n").get("deep-seek").name == "DEEP-SEEK"
+    with pytest.raises(ConfigError, match="name"):
+        parse_topics('qwen:\n  name: "Q\\twen"\n')

@@ -25,6 +25,11 @@ def image_key(topic: str, day: dt.date) -> str:
     return day_prefix(topic, day) + "infographic.png"
 
 
+def ledger_key(topic: str) -> str:
+    """The topic's memory of stories covered on earlier days."""
+    return f"ledger/{topic}.json"
+
+
 def run_record_key(topic: str, day: dt.date, run_id: str, stage: str) -> str:
     return f"runs/{topic}/{day.isoformat()}/{run_id}/{stage}.json"
 

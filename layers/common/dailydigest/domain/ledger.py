@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from dailydigest.domain.gather import canonical_url, story_id, topic_terms
 from dailydigest.domain.text import is_cjk, lead, tokens
+from dailydigest.keys import ledger_key
 from dailydigest.models.article import Article, Story
 from dailydigest.models.topic import Topic
 from dailydigest.models.types import ShortText, Slug
@@ -123,10 +124,6 @@ class Ledger(BaseModel):
         """Whether every story was already recorded for this day (a repeated delivery)."""
         seen = {story_id for entry in self.entries if day in entry.days for story_id in entry.story_ids}
         return all(story.id in seen for story in stories)
-
-
-def ledger_key(topic: str) -> str:
-    return f"ledger/{topic}.json"
 
 
 def load_ledger(store: Store, topic: str) -> Ledger:

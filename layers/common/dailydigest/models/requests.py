@@ -14,7 +14,6 @@ from dailydigest.models.topic import Topic, TopicsFile
 from dailydigest.models.types import DigestDate, RunId, Slug
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits: \d also takes "２０２５"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _iso_date_only(value: object) -> object:
@@ -51,13 +50,9 @@ class FetchRequest(BaseModel):
     def _ad_hoc_defaults(cls, data: Any) -> Any:
         if not isinstance(data, dict) or not isinstance(data.get("topic_definition"), dict):
             return data
-        definition = dict(data["topic_definition"])
-        slug = definition.get("slug")
-        if isinstance(slug, str):
-            definition.setdefault("name", slug.upper())
-        data = {**data, "topic_definition": definition}
+        slug = data["topic_definition"].get("slug")
         if "topic" not in data and slug is not None:
-            data["topic"] = slug
+            return {**data, "topic": slug}
         return data
 
     @model_validator(mode="after")
@@ -69,10 +64,6 @@ class FetchRequest(BaseModel):
             raise ValueError(f"topic {self.topic!r} and topic_definition.slug {definition.slug!r} differ")
         if not definition.queries and not definition.feeds:
             raise ValueError("topic_definition needs queries or feeds to search")
-        # Anyone allowed to invoke the function can send one. Topic itself refuses a minimum above the
-        # cap and control characters in queries; the display name reaches posts, so check it here.
-        if _CONTROL.search(definition.name):
-            raise ValueError("topic_definition.name holds a control character")
         return self
 
     def resolve_topic(self, topics: TopicsFile) -> Topic:

@@ -19,12 +19,18 @@ from pydantic import (
 )
 
 from dailydigest.errors import ConfigError
-from dailydigest.models.types import ShortText, Slug
+from dailydigest.models.types import SHORT_TEXT_MAX, Slug
 
-# No control characters: a query goes into a search URL and a prompt.
+# No control characters: a query goes into a search URL and a prompt, a name into posts and pages.
+NO_CONTROL = r"^[^\x00-\x1f\x7f]+$"
 Query = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL),
+]
+
+
+DisplayName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_TEXT_MAX, pattern=NO_CONTROL)
 ]
 
 
@@ -52,7 +58,9 @@ class Topic(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     slug: Slug
-    name: ShortText
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_CONTROL)
+    ]
     locale: Literal["zh-TW", "en"] = "zh-TW"
     queries: tuple[Query, ...] = ()
     feeds: tuple[HttpUrl, ...] = ()
@@ -67,6 +75,13 @@ class Topic(BaseModel):
         if len(value) > 20:
             raise ValueError("at most 20 entries")
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_defaults_to_slug(cls, data: object) -> object:
+        if isinstance(data, dict) and "name" not in data and isinstance(data.get("slug"), str):
+            return {**data, "name": data["slug"].upper()}
+        return data
 
     @model_validator(mode="after")
     def _reachable_minimum(self) -> Topic:
@@ -109,7 +124,7 @@ def parse_topics(text: str, origin: str = "topics file") -> TopicsFile:
             body = {}
         if not isinstance(body, dict):
             raise ConfigError(f"{origin}: topic {slug!r} must be a mapping")
-        entries[str(slug)] = {"slug": str(slug), "name": str(slug).upper(), **body}
+        entries[str(slug)] = {"slug": str(slug), **body}
     try:
         return TopicsFile.model_validate({"topics": entries})
     except ValidationError as exc:
