@@ -67,8 +67,8 @@ def serve(pipe: Connection, seed: int) -> None:
 
 
 def fetch(urls: list[str], allow: list[str], concurrency: int, per_host: int) -> Figures:
-    from dailydigest.adapters.web_http import FetchLimits, HttpWebClient
     from dailydigest.ports import FetchFailure, WebRequest
+    from dailydigest.web.http import FetchLimits, HttpWebClient
 
     client = HttpWebClient(allow, FetchLimits(concurrency=concurrency, per_host=per_host))
     requests = [WebRequest(url, ("text/html",)) for url in urls]

@@ -26,11 +26,11 @@ from collections.abc import Sequence
 from dailydigest.models.article import Article, Story
 from dailydigest.models.topic import Topic
 from dailydigest.settings import DEFAULT_LLM_PRICES
-from dailydigest.summarize import prompt_messages
-from dailydigest.summarize.budget import Budget, estimate_messages, estimate_tokens, price_for
-from dailydigest.summarize.material import build_material
-from dailydigest.summarize.prompt_messages import MAX_HIGHLIGHTS
-from dailydigest.summarize.schema import CitedPoint
+from dailydigest.summarize.llm import messages as prompt_messages
+from dailydigest.summarize.llm.budget import Budget, estimate_messages, estimate_tokens, price_for
+from dailydigest.summarize.llm.material import build_material
+from dailydigest.summarize.llm.messages import MAX_HIGHLIGHTS
+from dailydigest.summarize.llm.schema import CitedPoint
 
 DAY = dt.date(2026, 11, 28)
 TOPIC = Topic(slug="qwen", name="QWEN", queries=("Qwen",))

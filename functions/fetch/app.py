@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from dailydigest.boundary import parse_request
-from dailydigest.domain.fetching import fetch_stage
-from dailydigest.domain.runs import new_run_id
 from dailydigest.models.events import NoNews
 from dailydigest.models.requests import FetchRequest
 from dailydigest.observability import count, entrypoint, logger, set_run_id
-from dailydigest.runrecords import stage_record
+from dailydigest.runs.ids import new_run_id
+from dailydigest.runs.records import stage_record
+from dailydigest.stages.fetch import fetch_stage
 from dailydigest.wiring import services
 
 

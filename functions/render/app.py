@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from dailydigest.boundary import DigestWrittenEvent, parse_pipeline_event
-from dailydigest.domain.stages import render_stage
 from dailydigest.models.events import DigestWritten
 from dailydigest.observability import count, entrypoint, logger, metrics
-from dailydigest.runrecords import stage_record
+from dailydigest.runs.records import stage_record
+from dailydigest.stages.render import render_stage
 from dailydigest.wiring import archiver, render, services
 
 

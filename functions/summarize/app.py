@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from dailydigest.boundary import ArticlesFetchedEvent, parse_pipeline_event
-from dailydigest.domain.stages import summarize_stage
 from dailydigest.models.events import ArticlesFetched
 from dailydigest.observability import count, entrypoint, logger
-from dailydigest.runrecords import digest_facts, stage_record
+from dailydigest.runs.records import digest_facts, stage_record
+from dailydigest.stages.summarize import summarize_stage
 from dailydigest.wiring import services
 
 

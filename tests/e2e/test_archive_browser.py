@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from dailydigest.adapters.store_local import DirectoryStore
 from dailydigest.archive import ArchiveEntry, update_archive
 from dailydigest.archive.serve import build_server
 from dailydigest.render.image import render_image
 from dailydigest.render.post import render_post
+from dailydigest.store.local import DirectoryStore
 from tests.factories import SAMPLE_DATE, make_digest
 from tests.support.serving import serving
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from dailydigest.adapters.publisher_git import LocalGitPublisher
-from dailydigest.keys import image_path, post_path
 from dailydigest.models.digest import Digest
 from dailydigest.ports import PostFiles
+from dailydigest.publish.git import LocalGitPublisher
 from dailydigest.render.alt_text import image_alt
 from dailydigest.render.image import render_image
 from dailydigest.render.post import render_post
+from dailydigest.store.keys import image_path, post_path
 from tests.factories import make_digest
 
 pytestmark = [

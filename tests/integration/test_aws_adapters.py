@@ -13,11 +13,11 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from dailydigest.adapters.bus_eventbridge import EventBridgeBus
-from dailydigest.adapters.sam_template import routes
-from dailydigest.adapters.store_s3 import S3Store, parse_s3_url
+from dailydigest.bus.eventbridge import EventBridgeBus
+from dailydigest.bus.template import routes
 from dailydigest.errors import ConfigError, NotFoundError, PublishError
 from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
+from dailydigest.store.s3 import S3Store, parse_s3_url
 
 pytestmark = pytest.mark.integration
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from dailydigest import keys
-from dailydigest.adapters.feed_source import FeedSource
-from dailydigest.adapters.store_local import DirectoryStore
-from dailydigest.domain.fetching import fetch_stage
-from dailydigest.domain.ledger import ledger_key, load_ledger
 from dailydigest.models.article import StoryBundle
 from dailydigest.models.events import ArticlesFetched
+from dailydigest.news.ledger import ledger_key, load_ledger
+from dailydigest.sources.feed import FeedSource
+from dailydigest.stages.fetch import fetch_stage
+from dailydigest.store import keys
+from dailydigest.store.local import DirectoryStore
 from tests.fakes import RecordingBus
 from tests.support.loopback_web import LoopbackWeb, client
 from tests.support.news_fixtures import (

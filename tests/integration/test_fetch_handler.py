@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dailydigest.adapters.bus_local import LocalBus, LocalContext, load_handler
-from dailydigest.adapters.feed_source import FeedSource
-from dailydigest.adapters.store_local import DirectoryStore
-from dailydigest.adapters.web_mirror import MirrorWebClient
+from dailydigest.bus.local import LocalBus, LocalContext, load_handler
 from dailydigest.errors import BadEventError, ConfigError
 from dailydigest.models.events import ArticlesFetched, NoNews
 from dailydigest.settings import Settings
+from dailydigest.sources.feed import FeedSource
+from dailydigest.store.local import DirectoryStore
+from dailydigest.web.mirror import MirrorWebClient
 from dailydigest.wiring import Services, install
 from tests.conftest import REPO_ROOT
 from tests.fakes import RecordingBus

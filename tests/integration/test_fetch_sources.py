@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dailydigest.adapters.feed_source import FeedSource
-from dailydigest.adapters.google_news import GoogleNewsSource
-from dailydigest.adapters.news_api import NewsApiSource
-from dailydigest.domain.gather import gather_stories
+from dailydigest.news.gather import gather_stories
+from dailydigest.sources.feed import FeedSource
+from dailydigest.sources.google_news import GoogleNewsSource
+from dailydigest.sources.news_api import NewsApiSource
 from tests.support.loopback_web import (
     LoopbackWeb,
     client,

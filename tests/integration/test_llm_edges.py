@@ -15,10 +15,11 @@ import pytest
 
 from dailydigest.observability import metrics
 from dailydigest.render.post import render_post
-from dailydigest.summarize import llm, prompt_messages
 from dailydigest.summarize.chinese import simplified_chars
-from dailydigest.summarize.llm import LlmError
-from dailydigest.summarize.material import build_material, looks_like_instruction
+from dailydigest.summarize.llm import messages as prompt_messages
+from dailydigest.summarize.llm import summarizer as llm
+from dailydigest.summarize.llm.material import build_material, looks_like_instruction
+from dailydigest.summarize.llm.summarizer import LlmError
 from tests.support.fake_openai import Answer, FakeOpenAI, chat, error
 from tests.support.llm_fixtures import (
     CANARY,

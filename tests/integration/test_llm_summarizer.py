@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 
 from dailydigest.render.post import render_post
-from dailydigest.summarize import prompt_messages
-from dailydigest.summarize.cache import PREFIX
 from dailydigest.summarize.chinese import simplified_chars
-from dailydigest.summarize.llm import LlmError
-from dailydigest.summarize.material import build_material
+from dailydigest.summarize.llm import messages as prompt_messages
+from dailydigest.summarize.llm.cache import PREFIX
+from dailydigest.summarize.llm.material import build_material
+from dailydigest.summarize.llm.summarizer import LlmError
 from tests.fakes import MemoryStore
 from tests.support.fake_openai import Answer, FakeOpenAI, chat, error
 from tests.support.llm_fixtures import (

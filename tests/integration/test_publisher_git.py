@@ -8,9 +8,9 @@ import pytest
 from dulwich.objects import Commit
 from dulwich.repo import Repo
 
-from dailydigest.adapters.publisher_git import SITE_FILES, LocalGitPublisher
 from dailydigest.errors import PublishError
 from dailydigest.ports import PostFiles
+from dailydigest.publish.git import SITE_FILES, LocalGitPublisher
 
 POST = "_posts/2026-03-12-qwen-daily.md"
 IMAGE = "assets/img/posts/2026-03-12-qwen-infographic.png"

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from dulwich.objects import Blob, Commit
 
-from dailydigest.adapters.github_repo import html_root, parse_repo_spec
-from dailydigest.adapters.publisher_github import GitHubPublisher, git_blob_sha
 from dailydigest.errors import ConfigError, PublishError
 from dailydigest.ports import PostFiles
+from dailydigest.publish.github import GitHubPublisher, git_blob_sha
+from dailydigest.publish.github_repo import html_root, parse_repo_spec
 from tests.support.fake_github import ANY_ROUTE, FakeGitHub, Fault
 
 pytestmark = pytest.mark.integration

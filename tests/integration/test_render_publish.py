@@ -17,12 +17,12 @@ import httpx
 import pytest
 from moto import mock_aws
 
-from dailydigest import keys
-from dailydigest.adapters.publisher_github import GitHubPublisher
-from dailydigest.adapters.store_s3 import S3Store
-from dailydigest.domain.stages import render_stage
 from dailydigest.errors import PublishError
 from dailydigest.models.events import DigestWritten, PostPublished
+from dailydigest.publish.github import GitHubPublisher
+from dailydigest.stages.render import render_stage
+from dailydigest.store import keys
+from dailydigest.store.s3 import S3Store
 from dailydigest.wiring import archiver, render
 from tests.factories import SAMPLE_DATE, make_digest
 from tests.fakes import RecordingBus

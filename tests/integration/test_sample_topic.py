@@ -7,13 +7,13 @@ from collections import Counter
 
 import pytest
 
-from dailydigest.adapters.feed_source import FeedSource
-from dailydigest.adapters.summarizer_extractive import ExtractiveSummarizer
-from dailydigest.adapters.web_mirror import MirrorWebClient
-from dailydigest.domain.gather import gather_stories
 from dailydigest.models.article import Article, StoryBundle
 from dailydigest.models.digest import Digest
 from dailydigest.models.topic import Topic, load_topics
+from dailydigest.news.gather import gather_stories
+from dailydigest.sources.feed import FeedSource
+from dailydigest.summarize.extractive import ExtractiveSummarizer
+from dailydigest.web.mirror import MirrorWebClient
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.integration

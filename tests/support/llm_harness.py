@@ -6,10 +6,10 @@ from typing import Any
 
 import yaml
 
-from dailydigest.adapters.summarizer_extractive import ExtractiveSummarizer
 from dailydigest.models.digest import Digest
-from dailydigest.summarize.grounding import strings
-from dailydigest.summarize.llm import LlmOptions, LlmSummarizer
+from dailydigest.summarize.extractive import ExtractiveSummarizer
+from dailydigest.summarize.llm.grounding import strings
+from dailydigest.summarize.llm.summarizer import LlmOptions, LlmSummarizer
 from tests.fakes import MemoryStore
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.llm_fixtures import CANARY

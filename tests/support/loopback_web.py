@@ -265,8 +265,8 @@ def names(table: dict[str, str]) -> Any:
 def client(*webs: LoopbackWeb, allow: Sequence[str] = (), resolver: Any = None, **limits: Any) -> Any:
     """An HttpWebClient allowed to reach exactly these servers (plus `allow`), dialling loopback only;
     `resolver` (see `names`) answers for host names instead of DNS."""
-    from dailydigest.adapters.net_guard import system_resolver
-    from dailydigest.adapters.web_http import FetchLimits, HttpWebClient
+    from dailydigest.web.guard import system_resolver
+    from dailydigest.web.http import FetchLimits, HttpWebClient
 
     entries = [web.allow_entry for web in webs] + list(allow)
     return HttpWebClient(

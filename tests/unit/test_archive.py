@@ -15,13 +15,13 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from dailydigest.adapters.store_local import DirectoryStore
 from dailydigest.archive import ArchiveEntry, update_archive
 from dailydigest.archive.markup import is_clean, markdown_to_html, safe_href
 from dailydigest.archive.templating import TEMPLATE_DIR, environment
 from dailydigest.errors import DigestError
 from dailydigest.render.locale import strings_for
 from dailydigest.render.post import render_post
+from dailydigest.store.local import DirectoryStore
 from tests.factories import SAMPLE_DATE, make_digest
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from dailydigest.summarize.llm import LlmOptions
+from dailydigest.summarize.llm.summarizer import LlmOptions
 from tests.conftest import REPO_ROOT
 
 

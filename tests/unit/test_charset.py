@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dailydigest.adapters.charset import declared_charset, decode_html, header_charset
+from dailydigest.web.charset import declared_charset, decode_html, header_charset
 from tests.support.news_fixtures import BIG5_PAGE, BIG5_TITLE, page
 
 TRADITIONAL = "國家高速網路中心今天宣布，雲雀模型將部署在臺灣學術網路的運算節點，供各大學研究團隊申請使用。"

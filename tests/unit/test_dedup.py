@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from dailydigest.domain.gather import (
+from dailydigest.models.article import Article
+from dailydigest.news.gather import (
     canonical_url,
     drop_aggregator_copies,
     drop_near_duplicates,
     gather_stories,
     usable_articles,
 )
-from dailydigest.models.article import Article
 from tests.support.news_fixtures import (
     DAY,
     PRICE_CUT,

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from dailydigest.adapters.event_pattern import UnsupportedPatternError, matches
+from dailydigest.bus.pattern import UnsupportedPatternError, matches
 
 EVENT = {
     "source": "dailydigest",

@@ -12,7 +12,13 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from dailydigest.adapters.summarizer_extractive import (
+from dailydigest.errors import DigestError
+from dailydigest.models.article import Article, Story
+from dailydigest.models.digest import Digest
+from dailydigest.models.topic import Topic
+from dailydigest.news.text import contains_any, is_cjk, split_sentences
+from dailydigest.ports import Summarizer
+from dailydigest.summarize.extractive import (
     COMPARISON_CUES,
     DEVELOPER_CUES,
     MARKET_CUES,
@@ -21,12 +27,6 @@ from dailydigest.adapters.summarizer_extractive import (
     ExtractiveSummarizer,
     title_tags,
 )
-from dailydigest.domain.text import contains_any, is_cjk, split_sentences
-from dailydigest.errors import DigestError
-from dailydigest.models.article import Article, Story
-from dailydigest.models.digest import Digest
-from dailydigest.models.topic import Topic
-from dailydigest.ports import Summarizer
 from tests.conftest import REPO_ROOT
 
 DAY = dt.date(2026, 11, 28)
@@ -253,7 +253,7 @@ def test_output_does_not_depend_on_hash_seeds() -> None:
     script = textwrap.dedent(
         """
         from tests.unit.test_extractive import DAY, STORIES, _topic
-        from dailydigest.adapters.summarizer_extractive import ExtractiveSummarizer
+        from dailydigest.summarize.extractive import ExtractiveSummarizer
         print(ExtractiveSummarizer().summarize(_topic(), DAY, STORIES).model_dump_json())
         """
     )

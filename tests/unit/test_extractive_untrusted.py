@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from dailydigest.adapters.summarizer_extractive import ExtractiveSummarizer
 from dailydigest.models.article import Article, Story
 from dailydigest.render.post import render_post
 from dailydigest.summarize.chinese import simplified_chars
-from dailydigest.summarize.material import looks_like_instruction
+from dailydigest.summarize.extractive import ExtractiveSummarizer
+from dailydigest.summarize.llm.material import looks_like_instruction
 from tests.support.llm_fixtures import (
     CANARY,
     DAY,

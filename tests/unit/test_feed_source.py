@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from dailydigest.adapters.feed_source import FeedSource, clean_text, without_headline
 from dailydigest.models.topic import Topic
 from dailydigest.ports import WebResponse
+from dailydigest.sources.feed import FeedSource, clean_text, without_headline
 from tests.support.news_fixtures import DAY
 
 UTC = dt.UTC
@@ -189,7 +189,7 @@ def test_a_bad_feed_is_skipped_and_the_others_still_read(
     web.add("https://lab.example/atom.xml", ATOM)
 
     # When the source reads both
-    with caplog.at_level(logging.WARNING, logger="dailydigest.adapters.feed_source"):
+    with caplog.at_level(logging.WARNING, logger="dailydigest.sources.feed"):
         articles = FeedSource(web).articles(
             _topic("https://bad.example/feed.xml", "https://lab.example/atom.xml"), DAY
         )

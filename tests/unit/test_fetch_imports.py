@@ -29,18 +29,18 @@ def _loaded_after(modules: list[str], watched: tuple[str, ...]) -> list[str]:
 
 
 def test_the_fetch_domain_imports_no_sdk() -> None:
-    domain = ["dailydigest.domain.gather", "dailydigest.domain.ledger", "dailydigest.domain.text"]
+    domain = ["dailydigest.news.gather", "dailydigest.news.ledger", "dailydigest.news.text"]
     assert _loaded_after(domain, SDKS + HEAVY) == []
 
 
 @pytest.mark.parametrize(
     "adapter",
     [
-        "dailydigest.adapters.feed_source",
-        "dailydigest.adapters.google_news",
-        "dailydigest.adapters.news_api",
-        "dailydigest.adapters.charset",
-        "dailydigest.adapters.web_mirror",
+        "dailydigest.sources.feed",
+        "dailydigest.sources.google_news",
+        "dailydigest.sources.news_api",
+        "dailydigest.web.charset",
+        "dailydigest.web.mirror",
     ],
 )
 def test_page_extraction_and_charset_detection_load_only_when_used(adapter: str) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from dailydigest.adapters.feed_source import FeedSource
-from dailydigest.adapters.google_news import GoogleNewsSource
-from dailydigest.adapters.news_api import NewsApiSource
-from dailydigest.adapters.web_http import HttpWebClient
-from dailydigest.adapters.web_mirror import MirrorWebClient
 from dailydigest.errors import ConfigError
 from dailydigest.settings import Settings
+from dailydigest.sources.feed import FeedSource
+from dailydigest.sources.google_news import GoogleNewsSource
+from dailydigest.sources.news_api import NewsApiSource
+from dailydigest.web.http import HttpWebClient
+from dailydigest.web.mirror import MirrorWebClient
 from dailydigest.wiring import Services
 
 

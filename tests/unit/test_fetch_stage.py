@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dailydigest import keys
-from dailydigest.domain.fetching import fetch_stage
-from dailydigest.domain.ledger import ledger_key, load_ledger
 from dailydigest.models.article import Article
 from dailydigest.models.events import ArticlesFetched, NoNews
+from dailydigest.news.ledger import ledger_key, load_ledger
+from dailydigest.stages.fetch import fetch_stage
+from dailydigest.store import keys
 from tests.fakes import MemoryStore, RecordingBus
 from tests.support.news_fixtures import DAY, NEW_STORY, PRICE_CUT, RELEASE_ZH_A, TAIPEI, ListSource, topic
 

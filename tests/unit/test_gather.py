@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from dailydigest.domain.gather import (
+from dailydigest.models.article import Article, Story
+from dailydigest.models.topic import Topic
+from dailydigest.news.gather import (
     canonical_url,
     cap_articles,
     clean_url,
@@ -18,9 +20,7 @@ from dailydigest.domain.gather import (
     most_recent,
     window_for,
 )
-from dailydigest.domain.text import jaccard, shingles, split_sentences, tokens
-from dailydigest.models.article import Article, Story
-from dailydigest.models.topic import Topic
+from dailydigest.news.text import jaccard, shingles, split_sentences, tokens
 from tests.support.news_fixtures import DAY, TAIPEI, ListSource
 
 UTC = dt.UTC

@@ -7,15 +7,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dailydigest.adapters.google_news import (
+from dailydigest.news.gather import window_for
+from dailydigest.ports import WebResponse
+from dailydigest.sources.google_news import (
     PUBLISHER_FALLBACK,
     GoogleNewsSource,
     resolve_link,
     search_terms,
     search_url,
 )
-from dailydigest.domain.gather import window_for
-from dailydigest.ports import WebResponse
 from tests.support.news_fixtures import (
     DAY,
     SATURDAY,

@@ -7,8 +7,9 @@ import logging
 
 import pytest
 
-from dailydigest.domain.gather import gather_stories
-from dailydigest.domain.ledger import (
+from dailydigest.models.article import Article, StoryBundle
+from dailydigest.news.gather import gather_stories
+from dailydigest.news.ledger import (
     Ledger,
     LedgerMemory,
     facts,
@@ -17,7 +18,6 @@ from dailydigest.domain.ledger import (
     record,
     save_ledger,
 )
-from dailydigest.models.article import Article, StoryBundle
 from tests.fakes import MemoryStore
 from tests.support.news_fixtures import (
     DAY,
@@ -153,7 +153,7 @@ def test_an_unreadable_ledger_starts_afresh(caplog: pytest.LogCaptureFixture) ->
         {ledger_key("nimbus"): b'{"schema_version": 1, "topic": "nimbus", "entries": "oops"}'}
     )
 
-    with caplog.at_level(logging.ERROR, logger="dailydigest.domain.ledger"):
+    with caplog.at_level(logging.ERROR, logger="dailydigest.news.ledger"):
         ledger = load_ledger(store, "nimbus")
 
     assert ledger == Ledger(topic="nimbus")

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from dailydigest.summarize import budget
-from dailydigest.summarize.budget import (
+from dailydigest.summarize.llm import budget
+from dailydigest.summarize.llm.budget import (
     Budget,
     CostCapReached,
     Ledger,

@@ -6,17 +6,17 @@ import re
 
 import pytest
 
-from dailydigest.summarize import prompts
-from dailydigest.summarize.cache import DigestCache, cache_key, cache_path
 from dailydigest.summarize.chinese import digest_to_taiwan, simplified_chars, to_taiwan
-from dailydigest.summarize.material import (
+from dailydigest.summarize.llm import prompts
+from dailydigest.summarize.llm.cache import DigestCache, cache_key, cache_path
+from dailydigest.summarize.llm.material import (
     build_material,
     clean_text,
     defang,
     looks_like_instruction,
     quotable,
 )
-from dailydigest.summarize.schema import Answer, strict_schema
+from dailydigest.summarize.llm.schema import Answer, strict_schema
 from tests.conftest import REPO_ROOT
 from tests.factories import make_digest
 from tests.fakes import MemoryStore

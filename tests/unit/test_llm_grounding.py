@@ -7,8 +7,14 @@ from typing import Any
 
 import pytest
 
-from dailydigest.summarize.grounding import check_answer, check_notes, parse_json, source_ids, text_problems
-from dailydigest.summarize.material import build_material
+from dailydigest.summarize.llm.grounding import (
+    check_answer,
+    check_notes,
+    parse_json,
+    source_ids,
+    text_problems,
+)
+from dailydigest.summarize.llm.material import build_material
 from tests.support.llm_fixtures import CANARY, INJECTION_ZH, answer, dumps, hostile_stories, stories
 
 MATERIAL = build_material(stories())

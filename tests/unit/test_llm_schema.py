@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from dailydigest.summarize.schema import Answer, NotesAnswer, response_format, skeleton, strict_schema
+from dailydigest.summarize.llm.schema import Answer, NotesAnswer, response_format, skeleton, strict_schema
 
 ALLOWED = {
     "type", "properties", "required", "additionalProperties", "items", "enum", "const",

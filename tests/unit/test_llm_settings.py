@@ -12,7 +12,7 @@ import pytest
 from dailydigest.errors import ConfigError
 from dailydigest.render.post import render_post
 from dailydigest.settings import DEFAULT_LLM_PRICES, Settings
-from dailydigest.summarize.llm import LlmOptions, LlmSummarizer
+from dailydigest.summarize.llm.summarizer import LlmOptions, LlmSummarizer
 from dailydigest.wiring import Services
 from tests.factories import make_digest
 from tests.fakes import MemoryStore

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dailydigest.adapters.bus_local import DeliveryError, LocalBus, envelope_for
-from dailydigest.adapters.sam_template import routes
+from dailydigest.bus.local import DeliveryError, LocalBus, envelope_for
+from dailydigest.bus.template import routes
 from dailydigest.errors import ConfigError
 from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
 

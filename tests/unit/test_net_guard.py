@@ -10,7 +10,7 @@ from typing import Any
 import httpcore
 import pytest
 
-from dailydigest.adapters.net_guard import (
+from dailydigest.web.guard import (
     AllowList,
     IPAddress,
     RefusedAddressError,
@@ -18,7 +18,7 @@ from dailydigest.adapters.net_guard import (
     checked_addresses,
     decide,
 )
-from dailydigest.adapters.web_http import GuardedBackend
+from dailydigest.web.http import GuardedBackend
 
 
 @pytest.mark.parametrize(

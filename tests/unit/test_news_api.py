@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dailydigest.adapters.news_api import MAX_QUERY_CHARS, NewsApiSource, article_from_item
+from dailydigest.sources.news_api import MAX_QUERY_CHARS, NewsApiSource, article_from_item
 from tests.support.news_fixtures import topic
 
 SEARCH = "https://newsapi.example/v2/everything?q=Nimbus"

@@ -314,7 +314,7 @@ def test_post_and_archive_pages_are_made_without_importing_pillow(tmp_path: Path
     script = """
 import sys
 from pathlib import Path
-from dailydigest.adapters.store_local import DirectoryStore
+from dailydigest.store.local import DirectoryStore
 from dailydigest.archive import ArchiveEntry, update_archive
 from dailydigest.render.post import render_post
 from tests.factories import make_digest

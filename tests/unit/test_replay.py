@@ -5,12 +5,12 @@ from collections.abc import Sequence
 
 import pytest
 
-from dailydigest import keys
-from dailydigest.domain.replay import replay_stage
 from dailydigest.errors import NotFoundError
 from dailydigest.models.article import Article, Story, StoryBundle
 from dailydigest.models.digest import Digest
 from dailydigest.models.topic import Topic, parse_topics
+from dailydigest.stages.replay import replay_stage
+from dailydigest.store import keys
 from tests.factories import make_digest
 from tests.fakes import MemoryStore, RecordingBus
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from dailydigest.errors import DigestError
-from dailydigest.keys import run_record_key
-from dailydigest.runrecords import digest_facts, input_hash, list_runs, stage_record
+from dailydigest.runs.records import digest_facts, input_hash, list_runs, stage_record
+from dailydigest.store.keys import run_record_key
 from tests.factories import make_digest
 from tests.fakes import MemoryStore
 

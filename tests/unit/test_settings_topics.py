@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from dailydigest.domain.runs import new_run_id, topic_today
 from dailydigest.errors import ConfigError
 from dailydigest.models.topic import load_topics, parse_topics
+from dailydigest.runs.ids import new_run_id, topic_today
 from dailydigest.settings import Settings
 
 
@@ -107,7 +107,7 @@ def test_commit_message_placeholders_are_checked() -> None:
 
 
 def test_blog_post_url_template() -> None:
-    from dailydigest.keys import blog_post_url
+    from dailydigest.store.keys import blog_post_url
 
     template = Settings.from_env(
         {"DIGEST_BLOG_POST_URL": "https://me.example/{year}/{month}/{day}/{topic}-daily/"}

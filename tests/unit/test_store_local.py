@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from dailydigest.adapters.store_local import DirectoryStore
 from dailydigest.errors import ConfigError, NotFoundError
+from dailydigest.store.local import DirectoryStore
 
 
 def test_create_if_absent_never_overwrites(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from dailydigest.settings import Settings
-from dailydigest.store_ops import read_if_present, write_if_changed
+from dailydigest.store.ops import read_if_present, write_if_changed
 from dailydigest.wiring import Services
 from tests.fakes import MemoryStore
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from dailydigest.adapters.sam_template import load_template
+from dailydigest.bus.template import load_template
 
 FUNCTIONS = ("FetchFunction", "SummarizeFunction", "RenderFunction")
 

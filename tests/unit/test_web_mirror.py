@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dailydigest.adapters.web_mirror import MirrorWebClient, RefusedURLError
+from dailydigest.web.mirror import MirrorWebClient, RefusedURLError
 
 
 @pytest.fixture

@@ -186,7 +186,7 @@ class Settings(BaseModel):
     @field_validator("allow_hosts")
     @classmethod
     def _host_port_entries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        from dailydigest.adapters.net_guard import AllowList
+        from dailydigest.web.guard import AllowList
 
         AllowList.parse(value)  # ValueError names the first entry that is not host:port
         return value

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from dailydigest import keys
 from dailydigest.errors import ConfigError
 from dailydigest.models.digest import Digest
 from dailydigest.models.topic import TopicsFile, load_topics, parse_topics
 from dailydigest.ports import ArticleSource, Bus, Publisher, Store, Summarizer, WebClient
 from dailydigest.settings import Settings
+from dailydigest.store import keys
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -55,20 +55,20 @@ class Services:
     @cached_property
     def store(self) -> Store:
         if self.settings.uses_s3:
-            from dailydigest.adapters.store_s3 import S3Store
+            from dailydigest.store.s3 import S3Store
 
             return S3Store.from_url(self.settings.store)
-        from dailydigest.adapters.store_local import DirectoryStore
+        from dailydigest.store.local import DirectoryStore
 
         return DirectoryStore(Path(self.settings.store))
 
     @cached_property
     def bus(self) -> Bus:
         if self.settings.event_bus:
-            from dailydigest.adapters.bus_eventbridge import EventBridgeBus
+            from dailydigest.bus.eventbridge import EventBridgeBus
 
             return EventBridgeBus(self.settings.event_bus)
-        from dailydigest.adapters.bus_local import LocalBus
+        from dailydigest.bus.local import LocalBus
 
         return LocalBus(locate(self.settings.template_file, "template"))
 
@@ -76,11 +76,11 @@ class Services:
     def web(self) -> WebClient:
         settings = self.settings
         if settings.web_mirror is not None:
-            from dailydigest.adapters.web_mirror import MirrorWebClient
+            from dailydigest.web.mirror import MirrorWebClient
 
             return MirrorWebClient(locate(settings.web_mirror, "web mirror"))
         # The network, behind the SSRF guard: public addresses only, plus DIGEST_ALLOW_HOSTS.
-        from dailydigest.adapters.web_http import FetchLimits, HttpWebClient
+        from dailydigest.web.http import FetchLimits, HttpWebClient
 
         limits = FetchLimits(
             concurrency=settings.fetch_concurrency,
@@ -99,7 +99,7 @@ class Services:
 
         With DIGEST_WEB_MIRROR everything stays offline: only the feeds, served from the mirror.
         """
-        from dailydigest.adapters.feed_source import FeedSource
+        from dailydigest.sources.feed import FeedSource
 
         settings = self.settings
         feeds = FeedSource(self.web, max_page_bytes=settings.max_fetch_bytes)
@@ -107,7 +107,7 @@ class Services:
             return [feeds]
         sources: list[ArticleSource] = []
         if settings.google_news_url is not None:
-            from dailydigest.adapters.google_news import GoogleNewsSource
+            from dailydigest.sources.google_news import GoogleNewsSource
 
             sources.append(GoogleNewsSource(self.web, settings.google_news_url, settings.max_fetch_bytes))
         sources.append(feeds)
@@ -115,21 +115,21 @@ class Services:
 
         key = resolve_secret(settings.news_api_key, settings.news_api_key_secret, "news API key")
         if key:
-            from dailydigest.adapters.news_api import NewsApiSource
+            from dailydigest.sources.news_api import NewsApiSource
 
             sources.append(NewsApiSource(self.web, key, settings.news_api_url, settings.max_fetch_bytes))
         return sources
 
     @cached_property
     def summarizer(self) -> Summarizer:
-        from dailydigest.adapters.summarizer_extractive import ExtractiveSummarizer
+        from dailydigest.summarize.extractive import ExtractiveSummarizer
 
         settings = self.settings
         if settings.uses_llm:
             # The LLM writes the digest; the extractive summarizer stands in when it cannot
             # (DIGEST_LLM_ON_FAILURE=extractive), and the store caches paid-for answers.
             from dailydigest.secrets import resolve_secret
-            from dailydigest.summarize.llm import LlmSummarizer
+            from dailydigest.summarize.llm.summarizer import LlmSummarizer
 
             key = resolve_secret(settings.openai_api_key, settings.openai_api_key_secret, "OpenAI API key")
             return LlmSummarizer.from_settings(
@@ -141,7 +141,7 @@ class Services:
     def publisher(self) -> Publisher:
         settings = self.settings
         if settings.uses_github and settings.github_repo is not None:
-            from dailydigest.adapters.publisher_github import GitHubPublisher
+            from dailydigest.publish.github import GitHubPublisher
             from dailydigest.secrets import resolve_secret
 
             token = resolve_secret(settings.github_token, settings.github_token_secret, "GitHub token")
@@ -155,10 +155,10 @@ class Services:
                 author_email=settings.git_author_email,
             )
         if not settings.publishes_to_site:
-            from dailydigest.adapters.publisher_store import StoreOnlyPublisher
+            from dailydigest.publish.store_only import StoreOnlyPublisher
 
             return StoreOnlyPublisher()
-        from dailydigest.adapters.publisher_git import LocalGitPublisher
+        from dailydigest.publish.git import LocalGitPublisher
 
         author = f"{settings.git_author_name} <{settings.git_author_email}>".encode()
         return LocalGitPublisher(Path(settings.site), author=author)

@@ -31,7 +31,7 @@ from dailydigest.archive.markup import markdown_to_html
 from dailydigest.archive.templating import majority_locale, render, words_for
 from dailydigest.ports import Store
 from dailydigest.render.wrap import clip
-from dailydigest.store_ops import UNREAD, read_if_present, write_if_changed
+from dailydigest.store.ops import UNREAD, read_if_present, write_if_changed
 
 # By file suffix, for the store's writes and for `dailydigest serve`.
 CONTENT_TYPES = {

@@ -15,7 +15,7 @@ from dailydigest.errors import ConfigError
 from dailydigest.settings import Settings
 
 if TYPE_CHECKING:
-    from dailydigest.adapters.bus_local import Delivery, LocalBus
+    from dailydigest.bus.local import Delivery, LocalBus
     from dailydigest.wiring import Services
 
 
@@ -51,7 +51,7 @@ class LocalPipeline:
     bus: LocalBus
 
     def invoke(self, function: str, event: dict[str, Any]) -> Any:
-        from dailydigest.adapters.bus_local import LocalContext
+        from dailydigest.bus.local import LocalContext
 
         return self.bus.handler(function)(event, LocalContext(function))
 
@@ -61,7 +61,7 @@ class LocalPipeline:
 
 @contextmanager
 def local_pipeline(settings: Settings) -> Iterator[LocalPipeline]:
-    from dailydigest.adapters.bus_local import LocalBus
+    from dailydigest.bus.local import LocalBus
     from dailydigest.wiring import Services, install, locate
 
     bus = LocalBus(locate(settings.template_file, "template"))

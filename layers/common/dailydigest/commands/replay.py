@@ -8,10 +8,10 @@ from typing import Any
 from dailydigest.boundary import parse_request
 from dailydigest.commands.local import BadInput, load_settings, local_pipeline
 from dailydigest.commands.run import report_deliveries
-from dailydigest.domain.replay import replay_stage
-from dailydigest.domain.runs import new_run_id
 from dailydigest.models.requests import FetchRequest
-from dailydigest.runrecords import stage_record
+from dailydigest.runs.ids import new_run_id
+from dailydigest.runs.records import stage_record
+from dailydigest.stages.replay import replay_stage
 
 
 def add_parser(commands: Any) -> None:

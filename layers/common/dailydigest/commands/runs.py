@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from dailydigest.commands.local import load_settings
-from dailydigest.runrecords import RunSummary, list_runs
+from dailydigest.runs.records import RunSummary, list_runs
 
 
 def add_parser(commands: Any) -> None:

@@ -8,12 +8,12 @@ from typing import Any
 
 import jinja2
 
-from dailydigest.keys import image_path
 from dailydigest.models.digest import Digest, Highlight
 from dailydigest.render.alt_text import image_alt
 from dailydigest.render.escape import escape_html, escape_markdown, escape_url
 from dailydigest.render.frontmatter import merge_tags, post_front_matter
 from dailydigest.render.locale import LocaleStrings, strings_for
+from dailydigest.store.keys import image_path
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 LINE_BREAK = "  "  # Markdown hard line break, as in the reference

@@ -18,11 +18,11 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from dailydigest.domain.text import normalize
 from dailydigest.models.digest import Digest
 
 # The Digest's field limits: s2twp can lengthen a phrase (U盘 -> 隨身碟), so results are cut to fit.
 from dailydigest.models.types import PARAGRAPH_MAX, SHORT_TEXT_MAX
+from dailydigest.news.text import normalize
 
 if TYPE_CHECKING:
     from opencc import OpenCC

@@ -1,1 +1,0 @@
-"""Adapters: the SDK-facing side of each port."""

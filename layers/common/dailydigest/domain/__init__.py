@@ -1,1 +1,0 @@
-"""Domain logic: no AWS, HTTP or LLM SDK imports."""

@@ -1,0 +1,3 @@
+"""The gathering domain: URLs, windows, dedup, clustering, the ledger of covered stories, text.
+
+No SDK imports."""

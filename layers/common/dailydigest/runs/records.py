@@ -1,0 +1,129 @@
+"""Run records: one JSON document per (run, stage) in the store, listed by `dailydigest runs`.
+
+A record says what went in (input hash), what came out (keys, commit), what it cost and how long
+it took, so any past post can be traced to the exact run, prompt and model that produced it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from dailydigest.errors import DigestError
+from dailydigest.models.digest import Digest
+from dailydigest.ports import Store
+from dailydigest.store import keys
+
+# In pipeline order: a replay re-summarizes, then render publishes.
+Stage = Literal["fetch", "summarize", "replay", "render"]
+
+
+class StageRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[1] = 1
+    run_id: str
+    stage: Stage
+    topic: str
+    date: dt.date
+    started: dt.datetime
+    duration_ms: int = 0
+    outcome: str = "running"
+    error: str = ""
+    input_hash: str = ""
+    outputs: dict[str, str] = Field(default_factory=dict)
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+def input_hash(payload: Any) -> str:
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@contextmanager
+def stage_record(
+    store: Store, stage: Stage, run_id: str, topic: str, day: dt.date, payload: Any
+) -> Iterator[StageRecord]:
+    """Yield a record for the handler to fill; written when the stage ends, failed or not."""
+    record = StageRecord(
+        run_id=run_id,
+        stage=stage,
+        topic=topic,
+        date=day,
+        started=dt.datetime.now(dt.UTC),
+        input_hash=input_hash(payload),
+    )
+    clock = time.perf_counter()
+    try:
+        yield record
+        if record.outcome == "running":
+            record.outcome = "ok"
+    except Exception as exc:
+        record.outcome = "failed"
+        record.error = str(exc)[:500] if isinstance(exc, DigestError) else type(exc).__name__
+        raise
+    finally:
+        record.duration_ms = round((time.perf_counter() - clock) * 1000)
+        # Create-if-absent: a duplicate delivery of the same run keeps the first record.
+        store.create(
+            keys.run_record_key(topic, day, run_id, stage),
+            record.model_dump_json(indent=1).encode(),
+            "application/json",
+        )
+
+
+def digest_facts(digest: Digest) -> dict[str, Any]:
+    """What a run record keeps about a digest: who wrote it, with which prompt, at what cost."""
+    include = {"generator", "model", "prompt_version", "grounding", "usage", "fallback_reason"}
+    facts = digest.model_dump(mode="json", include=include)
+    facts["sources"] = len(digest.sources)
+    return facts
+
+
+class RunSummary(BaseModel):
+    """All stage records of one run, in pipeline order, for the `runs` table."""
+
+    records: tuple[StageRecord, ...]
+
+    @property
+    def first(self) -> StageRecord:
+        return self.records[0]
+
+    @property
+    def stages(self) -> dict[str, StageRecord]:
+        return {r.stage: r for r in self.records}
+
+    @property
+    def outcome(self) -> str:
+        failed = [r for r in self.records if r.outcome == "failed"]
+        if failed:
+            return f"failed in {failed[0].stage}"
+        return self.records[-1].outcome
+
+    @property
+    def duration_ms(self) -> int:
+        return sum(r.duration_ms for r in self.records)
+
+
+def list_runs(store: Store, topic: str | None = None) -> list[RunSummary]:
+    """Every recorded run (of one topic), newest first."""
+    grouped: dict[str, list[StageRecord]] = {}
+    for key in store.list(keys.run_records_prefix(topic)):
+        try:
+            record = StageRecord.model_validate_json(store.get(key))
+        except ValidationError:
+            continue  # a record from a newer schema or a damaged file is left out, not fatal
+        grouped.setdefault(record.run_id, []).append(record)
+    order = get_args(Stage)
+    summaries = [
+        RunSummary(records=tuple(sorted(records, key=lambda r: order.index(r.stage))))
+        for records in grouped.values()
+    ]
+    return sorted(summaries, key=lambda s: (s.first.started, s.first.run_id), reverse=True)

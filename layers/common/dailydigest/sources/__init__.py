@@ -1,0 +1,1 @@
+"""The ArticleSource port's implementations: topic feeds, Google News search, NewsAPI.org."""

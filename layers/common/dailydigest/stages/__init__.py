@@ -1,0 +1,1 @@
+"""The use cases, one per handler: fetch, summarize, render, and replay. No SDK imports."""

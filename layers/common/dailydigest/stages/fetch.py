@@ -1,0 +1,59 @@
+"""The fetch stage: gather a day's stories once per (topic, date), remember them, announce them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from dailydigest.models.article import StoryBundle
+from dailydigest.models.events import ArticlesFetched, NoNews
+from dailydigest.models.topic import Topic
+from dailydigest.news.gather import gather_stories, usable_articles
+from dailydigest.news.ledger import LedgerMemory, load_ledger, record, save_ledger
+from dailydigest.ports import ArticleSource, Bus, Store
+from dailydigest.store import keys
+from dailydigest.store.ops import JSON, load_bundle, read_if_present
+
+
+def fetch_stage(
+    topic: Topic,
+    day: dt.date,
+    run_id: str,
+    sources: Sequence[ArticleSource],
+    store: Store,
+    bus: Bus,
+) -> ArticlesFetched | NoNews:
+    """Gather the day's stories, store them once, remember them in the ledger, announce them.
+
+    Stories covered on earlier days are screened out by the topic's ledger (updates kept). Fewer
+    usable articles than the topic's minimum is a NoNews outcome: announced, nothing stored.
+    """
+    key = keys.stories_key(topic.slug, day)
+    stored = read_if_present(store, key)
+    bundle = StoryBundle.model_validate_json(stored) if stored is not None else None
+    ledger = load_ledger(store, topic.slug)
+    if bundle is None:
+        bundle = gather_stories(topic, day, sources, LedgerMemory(ledger, topic, day))
+        usable = usable_articles(bundle)
+        if usable < topic.min_articles:
+            no_news = NoNews(
+                run_id=run_id, topic=topic.slug, date=day, article_count=usable, minimum=topic.min_articles
+            )
+            bus.publish(no_news)
+            return no_news
+        if not store.create(key, bundle.model_dump_json(indent=1).encode(), JSON):
+            # Another delivery won the race: continue with what it stored.
+            bundle = load_bundle(store, key)
+    # After the stories exist, and again on a repeated delivery until it is done: idempotent.
+    if not ledger.recorded(day, bundle.stories):
+        save_ledger(store, record(ledger, topic, day, bundle.stories))
+    event = ArticlesFetched(
+        run_id=run_id,
+        topic=topic.slug,
+        date=day,
+        stories_key=key,
+        article_count=bundle.article_count,
+        story_count=len(bundle.stories),
+    )
+    bus.publish(event)
+    return event

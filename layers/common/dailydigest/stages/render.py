@@ -1,0 +1,62 @@
+"""The render stage: the post and its image rendered, stored, published in one commit, archived,
+then announced. Deterministic output: a rerun writes nothing and makes no second commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dailydigest.models.digest import Digest
+from dailydigest.models.events import DigestWritten, PostPublished
+from dailydigest.ports import Bus, PostFiles, Publisher, Store
+from dailydigest.store import keys
+from dailydigest.store.ops import write_if_changed
+
+Renderer = Callable[[Digest], tuple[str, bytes]]
+DEFAULT_COMMIT_MESSAGE = "{name} daily digest for {date}"
+# Updates the browsable archive with a published post; returns the archive URL of its page.
+Archiver = Callable[[Digest, str, bytes, str], str]
+
+
+def render_stage(
+    written: DigestWritten,
+    store: Store,
+    render: Renderer,
+    publisher: Publisher,
+    bus: Bus,
+    archive: Archiver | None = None,
+    commit_message: str = DEFAULT_COMMIT_MESSAGE,
+) -> PostPublished:
+    digest = Digest.model_validate_json(store.get(written.digest_key))
+    post_text, image_png = render(digest)
+    post_key = keys.post_key(written.topic, written.date)
+    image_key = keys.image_key(written.topic, written.date)
+    # Deterministic output: a rerun writes nothing, a replay with a new digest replaces the old.
+    write_if_changed(store, post_key, post_text.encode(), "text/markdown; charset=utf-8")
+    write_if_changed(store, image_key, image_png, "image/png")
+    files = PostFiles(
+        post_path=keys.post_path(written.topic, written.date),
+        post_text=post_text,
+        image_path=keys.image_path(written.topic, written.date),
+        image_png=image_png,
+        message=commit_message.format(
+            name=digest.display_name, topic=written.topic, date=written.date.isoformat()
+        ),
+    )
+    result = publisher.publish(files)
+    # After the commit: the archive links to the published post and never lists an unpublished one.
+    archive_url = archive(digest, post_text, image_png, result.location) if archive else ""
+    event = PostPublished(
+        run_id=written.run_id,
+        topic=written.topic,
+        date=written.date,
+        post_path=files.post_path,
+        image_path=files.image_path,
+        post_key=post_key,
+        image_key=image_key,
+        commit_sha=result.commit_sha,
+        changed=result.changed,
+        location=result.location,
+        archive_url=archive_url,
+    )
+    bus.publish(event)
+    return event

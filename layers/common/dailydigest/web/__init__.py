@@ -1,0 +1,1 @@
+"""The WebClient port: the guarded network client, the offline mirror, charset decoding."""
