@@ -1,31 +1,48 @@
-"""Cold-start figures from the built SAM artifacts: each handler's import time (python -X importtime),
-its first invocation on its events/ sample in a fresh process, and the unzipped sizes.
+"""Cold-start figures from the built SAM artifacts, per function: its code plus its layers unzipped
+(what Lambda counts against the 250 MB limit), the import time of its handler beside the import
+time of `import openai` alone on the same machine, and its first invocation on its events/ sample.
 
-Run with `make bench` (needs the sam CLI on PATH). Nothing is asserted; the figures go in reports.
+Run with `make bench` (needs the sam CLI on PATH), or on an existing build:
+`python scripts/bench_coldstart.py --build-dir .aws-sam/build`. Nothing is asserted; the figures go
+in reports.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-REPEATS = 5
-STAGES = (
-    ("FetchFunction", "fetch-direct.json"),
-    ("SummarizeFunction", "articles-fetched.json"),
-    ("RenderFunction", "digest-written.json"),
-)
+sys.path.insert(0, str(ROOT / "layers" / "common"))
+
+from dailydigest.bus.template import load_template  # noqa: E402
+
+REPEATS = 7
+# What the python3.11 runtime itself ships after the layers on sys.path (boto3 and its dependencies).
+RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six.py")
+SAMPLES = {
+    "FetchFunction": "fetch-direct.json",
+    "SummarizeFunction": "articles-fetched.json",
+    "RenderFunction": "digest-written.json",
+}
+IMPORT = """
+import sys, time
+sys.path[:0] = sys.argv[2].split("{sep}")
+t0 = time.perf_counter()
+__import__(sys.argv[1])
+print((time.perf_counter() - t0) * 1000)
+""".replace("{sep}", os.pathsep)
 FIRST_CALL = """
 import json, sys, time, uuid
+sys.path[:0] = sys.argv[1].split("{sep}")
 t0 = time.perf_counter()
-sys.path.insert(0, sys.argv[1])
 import app
 t1 = time.perf_counter()
 class Context:
@@ -33,42 +50,116 @@ class Context:
     invoked_function_arn = "arn:aws:lambda:local:000000000000:function:" + sys.argv[3]
 app.lambda_handler(json.load(open(sys.argv[2])), Context())
 t2 = time.perf_counter()
-print(json.dumps({"import_ms": (t1 - t0) * 1000, "first_call_ms": (t2 - t1) * 1000}))
-"""
+print(json.dumps({"import_ms": round((t1 - t0) * 1000), "first_call_ms": round((t2 - t1) * 1000)}))
+""".replace("{sep}", os.pathsep)
 
 
-def size_mib(path: Path) -> float:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1_048_576
+def size_mib(*paths: Path) -> float:
+    return sum(f.stat().st_size for p in paths for f in p.rglob("*") if f.is_file()) / 1_048_576
 
 
-def import_profile(function_dir: Path, env: dict[str, str]) -> tuple[float, list[tuple[str, float]]]:
-    """Total import time of `app` and its five most expensive top-level packages (ms)."""
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import app"],
-        cwd=function_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    total = 0.0
-    nested: list[tuple[str, float]] = []
-    for line in proc.stderr.splitlines():
-        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
-        if not match:
+def runtime_dir(workdir: Path) -> Path:
+    """A directory holding only what the Lambda runtime provides, linked from this environment."""
+    runtime = workdir / "runtime"
+    runtime.mkdir()
+    import boto3
+
+    site = Path(boto3.__file__).resolve().parents[1]
+    for name in RUNTIME_PACKAGES:
+        if (site / name).exists():
+            (runtime / name).symlink_to(site / name)
+    return runtime
+
+
+def functions_and_layers(build: Path) -> dict[str, list[Path]]:
+    """Each built function's sys.path entries in Lambda's order: its code, then its layers' python/."""
+    template = load_template(build / "template.yaml")
+    resources: dict[str, Any] = template["Resources"]
+    global_layers = template.get("Globals", {}).get("Function", {}).get("Layers", [])
+    found = {}
+    for name, resource in resources.items():
+        if resource.get("Type") != "AWS::Serverless::Function":
             continue
-        cumulative_ms, depth, module = int(match.group(1)) / 1000, len(match.group(2)), match.group(3)
-        if module == "app":
-            total = cumulative_ms
-        elif 1 < depth <= 5:  # what the handler imports, and what those import in turn
-            nested.append((module, cumulative_ms))
-    return total, sorted(nested, key=lambda kv: kv[1], reverse=True)[:5]
+        props = resource.get("Properties", {})
+        layers = [*global_layers, *props.get("Layers", [])]
+        # Lambda extracts every layer into /opt (later layers over earlier ones): /opt/python is one path.
+        contents = [str(resources[layer["Ref"]]["Properties"]["ContentUri"]) for layer in layers]
+        paths = [build / content / "python" for content in contents]
+        found[name] = [build / str(props["CodeUri"]), *paths]
+    return found
+
+
+def median_import_ms(module: str, paths: list[Path], env: dict[str, str], cwd: Path) -> float:
+    runs = []
+    for _ in range(REPEATS):
+        proc = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", IMPORT, module, os.pathsep.join(map(str, paths))],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(float(proc.stdout.strip().splitlines()[-1]))
+    return statistics.median(runs)
+
+
+def report(build: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            "DIGEST_STORE": str(workdir / "store"),
+            "DIGEST_SITE": "none",  # as in Lambda: the post stays in the store (no local git there)
+            "DIGEST_TOPICS": str(ROOT / "topics.yaml"),
+            "DIGEST_WEB_MIRROR": str(ROOT / "samples" / "web"),
+            "DIGEST_TEMPLATE": str(ROOT / "template.yaml"),
+        }
+        runtime = runtime_dir(workdir)
+        functions = {name: [*paths, runtime] for name, paths in functions_and_layers(build).items()}
+        openai_paths = next((p for p in functions.values() if any((d / "openai").is_dir() for d in p)), [])
+        openai_ms = median_import_ms("openai", openai_paths, env, workdir) if openai_paths else float("nan")
+        print(f"import openai alone (median of {REPEATS})           {openai_ms:7.0f} ms")
+        print(f"{'function':<26}{'code+layers MiB':>16}{'import app ms':>15}{'x openai':>10}")
+        for name, paths in sorted(functions.items()):
+            code, layers = paths[0], paths[1:-1]
+            ms = median_import_ms("app", paths, env, code)
+            print(f"{name:<26}{size_mib(code, *layers):16.1f}{ms:15.0f}{ms / openai_ms:10.2f}")
+        for name, sample in SAMPLES.items():
+            if name not in functions:
+                continue
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-I",
+                    "-S",
+                    "-c",
+                    FIRST_CALL,
+                    os.pathsep.join(map(str, functions[name])),
+                    str(ROOT / "events" / sample),
+                    name,
+                ],
+                cwd=workdir,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            print(f"{name} fresh process, import + first invocation: {proc.stdout.strip().splitlines()[-1]}")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build-dir", type=Path, help="an existing `sam build` output (default: build one)")
+    args = parser.parse_args()
+    if args.build_dir:
+        report(args.build_dir.resolve())
+        return
     sam = shutil.which("sam")
     if sam is None:
-        sys.exit("sam not on PATH: run through `make bench`")
+        sys.exit("sam not on PATH: run through `make bench`, or pass --build-dir")
     with tempfile.TemporaryDirectory() as tmp:
         build = Path(tmp) / "build"
         subprocess.run(
@@ -78,39 +169,7 @@ def main() -> None:
             capture_output=True,
             env={**os.environ, "SAM_CLI_TELEMETRY": "0"},
         )
-        layer = build / "CommonLayer" / "python"
-        print(f"layer CommonLayer              {size_mib(build / 'CommonLayer'):7.1f} MiB unzipped")
-        workdir = Path(tmp) / "run"
-        workdir.mkdir()
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(layer),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "POWERTOOLS_METRICS_DISABLED": "true",
-            "DIGEST_STORE": str(workdir / "store"),
-            "DIGEST_SITE": str(workdir / "site"),
-            "DIGEST_TOPICS": str(ROOT / "topics.yaml"),
-            "DIGEST_WEB_MIRROR": str(ROOT / "samples" / "web"),
-            "DIGEST_TEMPLATE": str(ROOT / "template.yaml"),
-        }
-        for function, sample in STAGES:
-            function_dir = build / function
-            imports = [import_profile(function_dir, env) for _ in range(REPEATS)]
-            median_import = statistics.median(total for total, _ in imports)
-            print(f"\n{function:<28}  {size_mib(function_dir) * 1024:7.1f} KiB unzipped")
-            print(f"  cold import of app (median of {REPEATS})  {median_import:7.0f} ms")
-            print("  heaviest imports: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in imports[0][1]))
-            event = str(ROOT / "events" / sample)
-            proc = subprocess.run(
-                [sys.executable, "-c", FIRST_CALL, str(function_dir), event, function],
-                cwd=workdir,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            figures = proc.stdout.strip().splitlines()[-1]
-            print(f"  fresh process, import + first invocation: {figures}")
+        report(build)
 
 
 if __name__ == "__main__":

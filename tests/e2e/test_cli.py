@@ -4,6 +4,7 @@ template's routing, to a committed post that Jekyll builds with --strict-front-m
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -213,7 +214,10 @@ def test_serve_shows_the_local_archive_on_loopback(
         server.wait(timeout=10)
 
 
-def test_deploy_params_map_the_topics_file_to_schedule_slots(tmp_path: Path) -> None:
+def test_deploy_params_list_each_topics_schedule_and_name_the_parameter(tmp_path: Path) -> None:
     result = dailydigest("deploy-params", "--topics", str(ROOT / "topics.yaml"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("--parameter-overrides Topic1=qwen Topic1TimeZone=Asia/Taipei Topic2=")
+    assert result.stdout.strip() == "--parameter-overrides TopicsParameterName=/dailydigest/topics"
+    assert "1 topics, each on its own schedule" in result.stderr
+    assert re.search(r"qwen\s+cron\(0 7 \* \* \? \*\)\s+Asia/Taipei", result.stderr), result.stderr
+    assert "aws ssm put-parameter --name /dailydigest/topics" in result.stderr

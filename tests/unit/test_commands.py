@@ -10,7 +10,7 @@ import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
-from dailydigest.commands.deploy_params import overrides
+from dailydigest.commands.deploy_params import ADVANCED_TIER_BYTES, overrides, parameter_tier
 from dailydigest.commands.invoke import invoke_fetch
 from dailydigest.commands.local import BadInput
 from dailydigest.commands.run import MAX_BACKFILL_DAYS, days_to_run
@@ -48,17 +48,21 @@ def test_bad_backfill_ranges(values: dict[str, str], fragment: str) -> None:
         days_to_run(_args(**values))
 
 
-def test_deploy_params_fill_the_template_slots() -> None:
-    pairs = overrides([("qwen", "Asia/Taipei"), ("llama", "America/New_York")])
-    assert pairs[:4] == [
-        "Topic1=qwen",
-        "Topic1TimeZone=Asia/Taipei",
-        "Topic2=llama",
-        "Topic2TimeZone=America/New_York",
-    ]
-    assert "Topic5=" in pairs and len(pairs) == 10
-    with pytest.raises(BadInput, match="at most 5"):
-        overrides([(f"t{n}", "UTC") for n in range(6)])
+def test_deploy_params_name_the_topics_parameter_not_slots() -> None:
+    assert overrides("/dailydigest/topics") == "--parameter-overrides TopicsParameterName=/dailydigest/topics"
+    assert overrides("/a b") == "--parameter-overrides 'TopicsParameterName=/a b'"
+
+
+@pytest.mark.parametrize(
+    ("size", "tier"), [(10, "Standard"), (4096, "Standard"), (4097, "Advanced"), (8192, "Advanced")]
+)
+def test_deploy_params_pick_the_parameter_tier_the_file_needs(size: int, tier: str) -> None:
+    assert parameter_tier(size) == tier
+
+
+def test_deploy_params_refuse_a_file_no_parameter_holds() -> None:
+    with pytest.raises(BadInput, match="at most 8192"):
+        parameter_tier(ADVANCED_TIER_BYTES + 1)
 
 
 def _clients() -> tuple[Any, Any, Stubber, Stubber]:

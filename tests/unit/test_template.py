@@ -9,7 +9,9 @@ import pytest
 
 from dailydigest.bus.template import load_template
 
-FUNCTIONS = ("FetchFunction", "SummarizeFunction", "RenderFunction")
+FUNCTIONS = ("FetchFunction", "SummarizeFunction", "RenderFunction", "ScheduleSyncFunction", "WatchdogFunction")
+# Actions IAM cannot scope to a resource (the service authorization reference lists none for them).
+UNSCOPED_ACTIONS = {"scheduler:ListSchedules"}
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +42,16 @@ def test_no_wildcard_actions_or_resources(template: dict[str, Any]) -> None:
         resources = (
             statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
         )
-        assert "*" not in resources, statement
+        assert "*" not in resources or set(actions) <= UNSCOPED_ACTIONS, statement
 
 
 def test_each_function_is_traced_logged_and_has_a_failure_destination(template: dict[str, Any]) -> None:
     globals_ = template["Globals"]["Function"]
-    assert globals_["Tracing"] == "Active" and globals_["Runtime"] == "python3.11"
+    # X-Ray is a setting: Active tracing and the in-code tracer both follow the XRayTracing parameter.
+    assert globals_["Tracing"] == {"Fn::If": ["TracingOn", "Active", "PassThrough"]}
+    assert globals_["Environment"]["Variables"]["DIGEST_TRACING"] == {"Ref": "XRayTracing"}
+    assert template["Parameters"]["XRayTracing"]["Default"] == "off"
+    assert globals_["Runtime"] == "python3.11"
     assert globals_["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Type"] == "SQS"
     groups = _resources(template, "AWS::Logs::LogGroup")
     for function in FUNCTIONS:
@@ -79,13 +85,42 @@ def test_bucket_is_private_encrypted_and_versioned(template: dict[str, Any]) -> 
     assert [s["Resource"] for s in reads] == [{"Fn::Sub": "${DigestBucket.Arn}/archive/*"}]
 
 
-def test_every_schedule_slot_has_a_zone_and_a_no_post_alarm(template: dict[str, Any]) -> None:
-    for slot in range(1, 6):
-        schedule = template["Resources"][f"Topic{slot}Schedule"]
-        assert schedule["Condition"] == f"HasTopic{slot}"
-        assert schedule["Properties"]["ScheduleExpressionTimezone"] == {"Ref": f"Topic{slot}TimeZone"}
-        assert schedule["Properties"]["Target"]["DeadLetterConfig"]
-        alarm = template["Resources"][f"Topic{slot}NoPostAlarm"]["Properties"]
-        assert alarm["Period"] * alarm["EvaluationPeriods"] == 26 * 3600
-        assert alarm["TreatMissingData"] == "breaching"
-    assert template["Parameters"]["Topic1"]["Default"] == "qwen"
+def test_no_topic_slots_schedules_come_from_the_topics_parameter(template: dict[str, Any]) -> None:
+    # No per-topic parameters, schedules or alarms: the sync function owns the schedules.
+    assert not any(name.startswith("Topic") and name[5:6].isdigit() for name in template["Parameters"])
+    assert not _resources(template, "AWS::Scheduler::Schedule")
+    assert "ScheduleCron" not in template["Parameters"]
+    sync = template["Resources"]["ScheduleSyncFunction"]["Properties"]
+    variables = sync["Environment"]["Variables"]
+    assert variables["DIGEST_SCHEDULE_GROUP"] == {"Ref": "DigestScheduleGroup"}
+    assert variables["DIGEST_SCHEDULE_TARGET_ARN"] == {"Fn::GetAtt": "FetchFunction.Arn"}
+    # Triggered by the parameter's change event, and once at deploy.
+    rule = template["Resources"]["TopicsChangedRule"]["Properties"]
+    assert rule["EventPattern"]["source"] == ["aws.ssm"]
+    assert rule["EventPattern"]["detail"]["name"] == [{"Ref": "TopicsParameterName"}]
+    assert rule["Targets"][0]["Arn"] == {"Fn::GetAtt": "ScheduleSyncFunction.Arn"}
+    assert rule["Targets"][0]["DeadLetterConfig"]
+    custom = template["Resources"]["TopicSchedules"]
+    assert custom["Type"].startswith("Custom::")
+    assert custom["Properties"]["ServiceToken"] == {"Fn::GetAtt": "ScheduleSyncFunction.Arn"}
+
+
+def test_one_no_post_alarm_covers_every_scheduled_topic(template: dict[str, Any]) -> None:
+    watchdog = template["Resources"]["WatchdogFunction"]["Properties"]
+    assert watchdog["Events"]["Hourly"]["Type"] == "ScheduleV2"
+    alarm = template["Resources"]["NoPostAlarm"]["Properties"]
+    assert alarm["MetricName"] == "TopicsWithoutPost"
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": "dailydigest-watchdog"}]
+    # A silent watchdog alarms too.
+    assert alarm["TreatMissingData"] == "breaching"
+    assert not [name for name in template["Resources"] if name.endswith("NoPostAlarm") and name != "NoPostAlarm"]
+
+
+def test_each_pipeline_function_has_its_own_layer_over_the_common_one(template: dict[str, Any]) -> None:
+    assert template["Globals"]["Function"]["Layers"] == [{"Ref": "CommonLayer"}]
+    for stage in ("Fetch", "Summarize", "Render"):
+        function = template["Resources"][f"{stage}Function"]["Properties"]
+        assert function["Layers"] == [{"Ref": f"{stage}Layer"}]
+        layer = template["Resources"][f"{stage}Layer"]
+        assert layer["Metadata"]["BuildMethod"] == "makefile"
+        assert (Path(__file__).resolve().parents[2] / "layers" / stage.lower() / "requirements.txt").is_file()

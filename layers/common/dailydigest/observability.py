@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Tracer
 
 NAMESPACE = "DailyDigest"
 
 # Powertools reads POWERTOOLS_SERVICE_NAME itself: each function names its own service in
 # template.yaml (e.g. dailydigest-render), the `service` key of its logs and dimension of its metrics.
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics(namespace=NAMESPACE)
+
+# X-Ray tracing is on only with DIGEST_TRACING=true (template parameter Tracing). Constructing a
+# Powertools Tracer imports aws_xray_sdk.core, and with it botocore, even as Tracer(disabled=True)
+# (Tracer builds its X-Ray provider before it looks at `disabled`): that import was two thirds of a
+# handler's cold start. So the Tracer is created at the first traced invocation, never at import.
+TRACING_ENV = "DIGEST_TRACING"
+_TRUTHY = frozenset({"1", "true", "yes", "on"})
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
@@ -25,20 +35,36 @@ RUN_ID_PATH = "detail.run_id || run_id"
 
 def entrypoint(stage: str) -> Callable[[Handler], Handler]:
     """Wrap a Lambda handler in the shared stack: context logging with the run id as
-    correlation id, tracing, and metrics flushed once per invocation."""
+    correlation id, metrics flushed once per invocation, and X-Ray tracing when it is on."""
 
     def decorate(handler: Handler) -> Handler:
+        traced: list[Callable[..., Any]] = []  # the handler wrapped by the tracer, built once
+
         @logger.inject_lambda_context(correlation_id_path=RUN_ID_PATH, clear_state=True)
-        @tracer.capture_lambda_handler(capture_response=False)
         @metrics.log_metrics(raise_on_empty_metrics=False)
         @functools.wraps(handler)
         def wrapped(event: Any, context: Any) -> Any:
             logger.append_keys(stage=stage)
-            return handler(event, context)
+            active = tracer()
+            if active is None:
+                return handler(event, context)
+            if not traced:
+                traced.append(active.capture_lambda_handler(handler, capture_response=False))
+            return traced[0](event, context)
 
         return cast(Handler, wrapped)
 
     return decorate
+
+
+@functools.cache
+def tracer() -> Tracer | None:
+    """The process's X-Ray tracer when DIGEST_TRACING is on (read at first use), else None."""
+    if os.environ.get(TRACING_ENV, "").strip().lower() not in _TRUTHY:
+        return None
+    from aws_lambda_powertools import Tracer
+
+    return Tracer()
 
 
 def count(name: str, value: float = 1) -> None:

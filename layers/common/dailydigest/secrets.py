@@ -30,12 +30,12 @@ def resolve_secret(direct: SecretStr | None, reference: str | None, what: str) -
     return value.strip()
 
 
-def load_text_parameter(name: str) -> str:
-    """A plain SSM parameter's text (the topics YAML in Lambda)."""
+def load_text_parameter(name: str, max_age: int = CACHE_SECONDS) -> str:
+    """A plain SSM parameter's text (the topics YAML in Lambda), cached for `max_age` seconds."""
     from aws_lambda_powertools.utilities import parameters
 
     try:
-        value = parameters.get_parameter(name, max_age=CACHE_SECONDS)
+        value = parameters.get_parameter(name, max_age=max_age)
     except parameters.exceptions.GetParameterError as exc:
         raise ConfigError(f"cannot read parameter {name!r} ({exc})") from None
     return str(value)

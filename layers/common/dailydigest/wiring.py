@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from dailydigest.errors import ConfigError
@@ -16,6 +16,7 @@ from dailydigest.settings import Settings
 from dailydigest.store import keys
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
+TOPICS_CACHE_SECONDS = 60
 
 
 def locate(path: Path, what: str) -> Path:
@@ -42,14 +43,20 @@ class Services:
             raise ValueError(f"no such service to override: {sorted(unknown)}")
         self.__dict__.update(self.overrides)
 
-    @cached_property
+    @property
     def topics(self) -> TopicsFile:
         source = str(self.settings.topics_file)
         if source.startswith("ssm:"):
-            # In Lambda the topics YAML lives in an SSM parameter (template: TopicsParameterName).
+            # In Lambda the topics YAML lives in an SSM parameter (template: TopicsParameterName) that
+            # changes without a redeploy: re-read it through the parameter cache, so a warm container
+            # knows a topic added a minute ago (its schedule exists as soon as the sync has run).
             from dailydigest.secrets import load_text_parameter
 
-            return parse_topics(load_text_parameter(source[4:]), origin=source)
+            return _parsed_topics(load_text_parameter(source[4:], max_age=TOPICS_CACHE_SECONDS), source)
+        return self._topics_file
+
+    @cached_property
+    def _topics_file(self) -> TopicsFile:
         return load_topics(locate(self.settings.topics_file, "topics file"))
 
     @cached_property
@@ -201,6 +208,12 @@ def render(digest: Digest) -> tuple[str, bytes]:
     from dailydigest.render.post import render_post
 
     return render_post(digest), render_image(digest)
+
+
+@lru_cache(maxsize=4)
+def _parsed_topics(text: str, origin: str) -> TopicsFile:
+    """Parsed once per parameter value (a failure is not cached: it raises again next time)."""
+    return parse_topics(text, origin=origin)
 
 
 _installed: Services | None = None

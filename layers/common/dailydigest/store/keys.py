@@ -57,3 +57,8 @@ def blog_post_url(template: str, topic: str, day: dt.date) -> str:
         month=f"{day.month:02d}",
         day=f"{day.day:02d}",
     )
+
+
+def watchdog_state_key() -> str:
+    """The topics the watchdog last reported overdue (so it reports a change once, not hourly)."""
+    return "watchdog/overdue.json"

@@ -1,0 +1,33 @@
+"""WatchdogFunction, hourly: every scheduled topic (an enabled schedule in the stack's group) must have
+delivered a post within 26 hours. Counts the overdue topics into the TopicsWithoutPost metric (alarm
+NoPostAlarm) and names them, with their latest run, in a message to the alarm topic when the set changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from dailydigest.errors import ConfigError
+from dailydigest.observability import count, entrypoint, logger
+from dailydigest.schedules.notify import SnsNotifier
+from dailydigest.schedules.scheduler import EventBridgeSchedules
+from dailydigest.stages.watchdog import watch_topics
+from dailydigest.wiring import services
+
+
+@entrypoint("watchdog")
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    group = os.environ.get("DIGEST_SCHEDULE_GROUP", "").strip()
+    if not group:
+        raise ConfigError("DIGEST_SCHEDULE_GROUP is not set")
+    topic_arn = os.environ.get("DIGEST_ALARM_TOPIC_ARN", "").strip()
+    scheduled = EventBridgeSchedules(group).enabled_since()
+    notifier = SnsNotifier(topic_arn) if topic_arn else None
+    overdue = watch_topics(scheduled, services().store, notifier, dt.datetime.now(dt.UTC))
+    for watch in overdue:
+        logger.warning("no post in 26 hours", topic=watch.topic, detail=watch.describe())
+    count("TopicsWithoutPost", len(overdue))
+    logger.info("watchdog checked", scheduled=len(scheduled), overdue=len(overdue))
+    return {"scheduled": len(scheduled), "overdue": [w.topic for w in overdue]}
