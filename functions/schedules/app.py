@@ -47,7 +47,8 @@ def sync() -> dict[str, int]:
     plan = sync_schedules(topics, target, EventBridgeSchedules(target.group))
     summary = plan.summary()
     count("SchedulesChanged", plan.changes)
-    logger.info("schedules in sync", group=target.group, **summary)
+    # "created" is a LogRecord attribute: the counts go under their own key.
+    logger.info("schedules in sync", group=target.group, schedules=summary)
     return summary
 
 

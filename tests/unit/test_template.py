@@ -9,7 +9,13 @@ import pytest
 
 from dailydigest.bus.template import load_template
 
-FUNCTIONS = ("FetchFunction", "SummarizeFunction", "RenderFunction", "ScheduleSyncFunction", "WatchdogFunction")
+FUNCTIONS = (
+    "FetchFunction",
+    "SummarizeFunction",
+    "RenderFunction",
+    "ScheduleSyncFunction",
+    "WatchdogFunction",
+)
 # Actions IAM cannot scope to a resource (the service authorization reference lists none for them).
 UNSCOPED_ACTIONS = {"scheduler:ListSchedules"}
 
@@ -113,7 +119,8 @@ def test_one_no_post_alarm_covers_every_scheduled_topic(template: dict[str, Any]
     assert alarm["Dimensions"] == [{"Name": "service", "Value": "dailydigest-watchdog"}]
     # A silent watchdog alarms too.
     assert alarm["TreatMissingData"] == "breaching"
-    assert not [name for name in template["Resources"] if name.endswith("NoPostAlarm") and name != "NoPostAlarm"]
+    alarms = [name for name in template["Resources"] if name.endswith("NoPostAlarm")]
+    assert alarms == ["NoPostAlarm"]
 
 
 def test_each_pipeline_function_has_its_own_layer_over_the_common_one(template: dict[str, Any]) -> None:
