@@ -93,32 +93,46 @@ class Services:
         )
         return HttpWebClient(settings.allow_hosts, limits)
 
-    @cached_property
+    @property
     def sources(self) -> list[ArticleSource]:
-        """The topic's feeds; on the network also Google News and, with a key, NewsAPI.org.
+        """A run's sources: the topic's feeds; on the network also Google News and, with a key,
+        NewsAPI.org. Built afresh for each run over one run-scoped page cache, so a page that
+        several sources find is downloaded once per run.
 
         With DIGEST_WEB_MIRROR everything stays offline: only the feeds, served from the mirror.
         """
+        if "sources" in self.overrides:
+            return self.overrides["sources"]  # type: ignore[return-value]
         from dailydigest.sources.feed import FeedSource
+        from dailydigest.web.cache import PageCache
 
         settings = self.settings
-        feeds = FeedSource(self.web, max_page_bytes=settings.max_fetch_bytes)
+        web = PageCache(self.web)
+        feeds = FeedSource(web, max_page_bytes=settings.max_fetch_bytes)
         if settings.web_mirror is not None:
             return [feeds]
         sources: list[ArticleSource] = []
         if settings.google_news_url is not None:
             from dailydigest.sources.google_news import GoogleNewsSource
 
-            sources.append(GoogleNewsSource(self.web, settings.google_news_url, settings.max_fetch_bytes))
+            sources.append(
+                GoogleNewsSource(web, settings.google_news_url, settings.max_fetch_bytes, store=self.store)
+            )
         sources.append(feeds)
-        from dailydigest.secrets import resolve_secret
-
-        key = resolve_secret(settings.news_api_key, settings.news_api_key_secret, "news API key")
-        if key:
+        if self._news_api_key:
             from dailydigest.sources.news_api import NewsApiSource
 
-            sources.append(NewsApiSource(self.web, key, settings.news_api_url, settings.max_fetch_bytes))
+            sources.append(
+                NewsApiSource(web, self._news_api_key, settings.news_api_url, settings.max_fetch_bytes)
+            )
         return sources
+
+    @cached_property
+    def _news_api_key(self) -> str | None:
+        from dailydigest.secrets import resolve_secret
+
+        settings = self.settings
+        return resolve_secret(settings.news_api_key, settings.news_api_key_secret, "news API key")
 
     @cached_property
     def summarizer(self) -> Summarizer:

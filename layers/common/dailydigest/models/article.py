@@ -26,6 +26,8 @@ class Article(BaseModel):
     text: ArticleText = ""
     language: Annotated[str, StringConstraints(max_length=16)] = ""
     feed: Annotated[str, StringConstraints(max_length=2_000)] = ""
+    unresolved: bool = False
+    """At an aggregator's link (Google News): the publisher's URL was not found; headline and snippet only."""
 
     @property
     def body(self) -> str:

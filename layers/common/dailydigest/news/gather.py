@@ -109,7 +109,7 @@ def gather_stories(
     unique = drop_near_duplicates(most_recent(drop_aggregator_copies(drop_duplicate_urls(recent))))
     stories = rank_stories(build_stories(unique, ignore=topic_terms(topic)))
     screened = rank_stories(memory.screen(stories)) if memory is not None else stories
-    capped = cap_articles(screened, topic.max_articles)
+    capped = cap_articles(prefer_resolved(screened), topic.max_articles)
     logger.info(
         "stories gathered",
         extra={
@@ -405,6 +405,28 @@ def rank_stories(stories: Iterable[Story]) -> list[Story]:
     return sorted(
         stories, key=lambda story: (story.is_update, -len(story.articles), -_latest(story), story.id)
     )
+
+
+def is_unresolved(article: Article) -> bool:
+    """An aggregator's item still at the aggregator's link: its headline and snippet, no page."""
+    return article.unresolved or is_aggregator_link(str(article.url))
+
+
+def prefer_resolved(stories: Sequence[Story]) -> list[Story]:
+    """Unresolved items never take a full-text article's place: one is dropped from a story that
+    another of its items (at the publisher's address) reports, and stories made only of them come
+    after every other story, so they fill `max_articles` only when the others run out."""
+    kept: list[Story] = []
+    for story in stories:
+        resolved = tuple(article for article in story.articles if not is_unresolved(article))
+        if resolved and len(resolved) < len(story.articles):
+            logger.info(
+                "unresolved items dropped",
+                extra={"story": story.id, "dropped": len(story.articles) - len(resolved)},
+            )
+            story = story.model_copy(update={"articles": resolved})
+        kept.append(story)
+    return sorted(kept, key=lambda story: all(is_unresolved(article) for article in story.articles))
 
 
 def cap_articles(stories: Sequence[Story], limit: int) -> list[Story]:
