@@ -209,7 +209,15 @@ class LinkResolver:
         for start in range(0, len(pending), self.page_wave):
             if self.session.stopped:
                 break
-            signatures.extend(self._signatures(pending[start : start + self.page_wave], resolution))
+            wave = self._signatures(pending[start : start + self.page_wave], resolution)
+            if not wave and not signatures and resolution.page_gets >= 2 * min(len(pending), 3):
+                # A whole wave of pages without the attributes: Google changed its markup. The
+                # other pages would say the same; asking for them is only load on Google.
+                logger.warning(
+                    "google news markup changed, links left unresolved", extra={"ids": len(pending)}
+                )
+                break
+            signatures.extend(wave)
         for start in range(0, len(signatures), self.batch_size):
             if self.session.stopped:
                 break
