@@ -67,7 +67,9 @@ class PageCache:
             elif request.method.upper() != "GET":
                 missing[(f"{index}:{request.method}", (), False)] = [index]  # never shared
             else:
-                missing.setdefault(_key(request), []).append(index)
+                waiting = missing.setdefault(_key(request), [])
+                self.hits += bool(waiting)  # the same URL twice in one batch: one download
+                waiting.append(index)
         if missing:
             first = [requests[indexes[0]] for indexes in missing.values()]
             self.downloads += len(first)
