@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ class Faults:
     reorder: bool = False
     drop_rows: frozenset[str] = frozenset()
     """Ids whose call Google answers with an error row (no URL)."""
+    delay: float = 0.0
+    """Seconds before every answer (a far-away server), for the benchmark."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
             state.requests.append(Seen(method, parts.path, parts.query, body))
             served = len(state.requests)
         faults = state.faults
+        if faults.delay:
+            time.sleep(faults.delay)
         if faults.rate_limit_after is not None and served > faults.rate_limit_after:
             self._send(429, b"<html>Too Many Requests</html>", headers={"Retry-After": faults.retry_after})
             return
