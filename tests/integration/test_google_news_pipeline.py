@@ -46,7 +46,7 @@ def _run(
         }
     )
     bus = LocalBus(REPO_ROOT / "template.yaml")
-    install(Services(settings, overrides={"bus": bus, "web": client(**options)}))
+    install(Services(settings, bus=bus, web=client(**options)))
     try:
         definition = {**TOPIC_FIELDS, "queries": ["Nimbus"], "feeds": feeds, "max_articles": max_articles}
         event = {"topic_definition": definition, "date": DAY.isoformat()}

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs
 import pytest
 
 from dailydigest.sources.google_news_links import (
-    EDITIONS,
     ReplyError,
     Signature,
     article_page_urls,
+    edition_for,
     embedded_url,
     is_google_link,
     item_id,
@@ -65,7 +65,7 @@ def test_a_current_id_carries_no_url_and_is_left_to_the_rpc() -> None:
 
 
 def test_the_article_pages_keep_the_edition() -> None:
-    rss_page, reader_page = article_page_urls(ITEM, ROOT + "/", EDITIONS["zh-TW"])
+    rss_page, reader_page = article_page_urls(ITEM, ROOT + "/", edition_for("zh-TW"))
     assert rss_page == f"{ROOT}/rss/articles/{ITEM}?hl=zh-TW&gl=TW&ceid=TW:zh-Hant"
     assert reader_page == f"{ROOT}/articles/{ITEM}?hl=zh-TW&gl=TW&ceid=TW:zh-Hant"
 
@@ -111,7 +111,7 @@ def test_attributes_in_single_quotes_and_any_order_are_read() -> None:
 
 def test_one_post_carries_every_call_with_its_own_request_id() -> None:
     calls = [(str(n), Signature(f"CBMi{n}xxxxxxxx", f"sig{n}xxxxxx", str(1764000000 + n))) for n in (1, 2, 3)]
-    body = rpc_body(calls, EDITIONS["en"])
+    body = rpc_body(calls, edition_for("en"))
 
     envelopes = json.loads(parse_qs(body.decode())["f.req"][0])[0]
     assert [(rpc, request_id) for rpc, _, _, request_id in envelopes] == [

@@ -12,7 +12,7 @@ import pytest
 from dailydigest.models.article import Article, Story
 from dailydigest.news.gather import prefer_resolved
 from dailydigest.ports import FetchFailure, WebRequest, WebResponse
-from dailydigest.sources.google_news_links import EDITIONS
+from dailydigest.sources.google_news_links import edition_for
 from dailydigest.sources.google_news_resolver import (
     DEFAULT_PENALTY,
     GoogleSession,
@@ -157,7 +157,7 @@ def test_a_redirect_on_google_news_is_the_second_and_last_get() -> None:
         return WebResponse(request.url, 200, "text/html", b"<html>changed</html>")
 
     web = ScriptedWeb(answer)
-    resolver = LinkResolver(GoogleSession(web, ROOT, lambda: NOW), EDITIONS["en"])
+    resolver = LinkResolver(GoogleSession(web, ROOT, lambda: NOW), edition_for("en"))
 
     resolution = resolver.resolve(["CBMiAAAAAAAA"])
 
@@ -179,9 +179,8 @@ def test_resolutions_are_cached_and_batched() -> None:
         return WebResponse(request.url, 200, "text/html", _page(item))
 
     web = ScriptedWeb(answer)
-    first = LinkResolver(GoogleSession(web, ROOT, lambda: NOW, store), EDITIONS["en"], batch_size=5).resolve(
-        items
-    )
+    session = GoogleSession(web, ROOT, lambda: NOW, store)
+    first = LinkResolver(session, edition_for("en"), batch_size=5).resolve(items)
 
     # Then 7 page GETs (in waves), 2 POSTs (5 + 2 ids), every id at its publisher
     assert sum(r.method == "GET" for r in web.asked) == 7
@@ -190,7 +189,7 @@ def test_resolutions_are_cached_and_batched() -> None:
 
     # And a second run reads them from the store without asking Google
     asked = len(web.asked)
-    again = LinkResolver(GoogleSession(web, ROOT, lambda: NOW, store), EDITIONS["en"]).resolve(items)
+    again = LinkResolver(GoogleSession(web, ROOT, lambda: NOW, store), edition_for("en")).resolve(items)
     assert again.urls == first.urls and again.from_store == 7
     assert len(web.asked) == asked
 
@@ -212,7 +211,7 @@ def test_an_rpc_answer_that_points_back_at_google_is_refused() -> None:
             return WebResponse(request.url, 200, "application/json", (")]}'\n" + json.dumps(rows)).encode())
         return WebResponse(request.url, 200, "text/html", _page("CBMi00000001"))
 
-    resolver = LinkResolver(GoogleSession(ScriptedWeb(answer), ROOT, lambda: NOW), EDITIONS["en"])
+    resolver = LinkResolver(GoogleSession(ScriptedWeb(answer), ROOT, lambda: NOW), edition_for("en"))
     assert resolver.resolve(["CBMi00000001"]).urls == {}
 
 

@@ -25,6 +25,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from pydantic import ValidationError
 
+from dailydigest.locales import facts_for
 from dailydigest.models.article import Article
 from dailydigest.models.topic import Topic
 from dailydigest.news.gather import Window, window_for
@@ -32,7 +33,6 @@ from dailydigest.news.text import quoted_phrase
 from dailydigest.ports import Store, WebClient, WebRequest, WebResponse
 from dailydigest.sources.feed import FEED_TYPES, feed_articles, fill_text
 from dailydigest.sources.google_news_links import (
-    EDITIONS,
     Edition,
     edition_for,
     embedded_url,
@@ -45,8 +45,6 @@ logger = logging.getLogger(__name__)
 
 GOOGLE_NEWS_URL = "https://news.google.com"
 PUBLISHER_FALLBACK = "Google News"
-
-__all__ = ["EDITIONS", "GOOGLE_NEWS_URL", "PUBLISHER_FALLBACK", "Edition", "GoogleNewsSource", "search_url"]
 
 
 def search_terms(query: str, window: Window, now: dt.datetime) -> str:
@@ -64,8 +62,8 @@ def search_terms(query: str, window: Window, now: dt.datetime) -> str:
 def search_url(
     query: str, locale: str, window: Window, now: dt.datetime, base_url: str = GOOGLE_NEWS_URL
 ) -> str:
-    edition = EDITIONS.get(locale, EDITIONS["en"])
-    params = {"q": search_terms(query, window, now), "hl": edition.hl, "gl": edition.gl, "ceid": edition.ceid}
+    hl, gl, ceid = facts_for(locale).google_news
+    params = {"q": search_terms(query, window, now), "hl": hl, "gl": gl, "ceid": ceid}
     return f"{base_url.rstrip('/')}/rss/search?{urlencode(params, quote_via=quote, safe=':')}"
 
 

@@ -32,6 +32,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
+from dailydigest.locales import facts_for
+
 RPC_ID = "Fbv4je"
 RPC_PATH = "/_/DotsSplashUi/data/batchexecute"
 XSSI_PREFIX = ")]}'"
@@ -50,14 +52,9 @@ class Edition:
     ceid: str
 
 
-EDITIONS = {
-    "zh-TW": Edition(hl="zh-TW", gl="TW", ceid="TW:zh-Hant"),
-    "en": Edition(hl="en-US", gl="US", ceid="US:en"),
-}
-
-
 def edition_for(locale: str) -> Edition:
-    return EDITIONS.get(locale, EDITIONS["en"])
+    """The topic locale's Google News edition (the locale registry names it)."""
+    return Edition(*facts_for(locale).google_news)
 
 
 @dataclass(frozen=True)
