@@ -89,11 +89,22 @@ def test_a_page_without_the_attributes_gives_no_signature() -> None:
     assert page_signature(article_page(_item(), with_attributes=False, size=10_000).decode(), ITEM) is None
 
 
+def test_among_several_elements_only_this_items_counts() -> None:
+    other = '<div data-n-a-id="CBMiOTHER" data-n-a-sg="AZ5r0therSignature" data-n-a-ts="1764000000"></div>'
+    mine = f'<div data-n-a-id="{ITEM}" data-n-a-sg="AZ5rMineSignature" data-n-a-ts="1764000001"></div>'
+    assert page_signature(f"<html>{other}{mine}</html>", ITEM) == Signature(
+        ITEM, "AZ5rMineSignature", "1764000001"
+    )
+    assert page_signature(f"<html>{other}{other.replace('OTHER', 'THIRD')}</html>", ITEM) is None
+    # A lone element names the article in another form of its id: still this page's signature
+    assert page_signature(f"<html>{other}</html>", ITEM) == Signature(
+        ITEM, "AZ5r0therSignature", "1764000000"
+    )
+
+
 @pytest.mark.parametrize(
     "element",
     [
-        # another article's element (a related story) is not this item's signature
-        '<div data-n-a-id="CBMiOTHER" data-n-a-sg="AZ5r0therSignature" data-n-a-ts="1764000000">',
         # a timestamp that is not a number, a signature with markup in it
         '<div data-n-a-sg="AZ5rSignature1" data-n-a-ts="soon">',
         '<div data-n-a-sg="AZ5r&quot;&gt;&lt;script&gt;" data-n-a-ts="1764000000">',

@@ -155,22 +155,23 @@ def article_page_urls(item: str, root: str, edition: Edition) -> tuple[str, str]
 def page_signature(page: str, item: str) -> Signature | None:
     """The signature and timestamp on an article page; None when the markup no longer has them.
 
-    The element that carries them also names its id (`data-n-a-id`): an element for another
-    article (a related story) is not this item's signature.
+    The element that carries them names its article (`data-n-a-id`). On a page with several (a
+    related story's), only this item's counts; a lone element counts whatever id it names, since
+    Google may write the id in another of its forms than the link did.
     """
-    fallback: Signature | None = None
+    found: list[tuple[str | None, Signature]] = []
     for match in _TAG_WITH_SIGNATURE.finditer(page):
         attributes = _attributes(match.group(0))
         signature, timestamp = attributes.get("data-n-a-sg", ""), attributes.get("data-n-a-ts", "")
-        if not (_SIGNATURE_PATTERN.match(signature) and timestamp.isdigit() and len(timestamp) <= 20):
-            continue
-        found = Signature(item, signature, timestamp)
-        named = attributes.get("data-n-a-id")
-        if named == item:
-            return found
-        if named is None and fallback is None:
-            fallback = found
-    return fallback
+        if _SIGNATURE_PATTERN.match(signature) and timestamp.isdigit() and len(timestamp) <= 20:
+            found.append((attributes.get("data-n-a-id"), Signature(item, signature, timestamp)))
+    named = [signature for name, signature in found if name == item]
+    if named:
+        return named[0]
+    if len(found) == 1:
+        return found[0][1]
+    unnamed = [signature for name, signature in found if name is None]
+    return unnamed[0] if unnamed else None
 
 
 def _attributes(tag: str) -> dict[str, str]:
