@@ -31,6 +31,7 @@ from dailydigest.models.topic import Topic
 from dailydigest.news.gather import Window, window_for
 from dailydigest.news.text import quoted_phrase
 from dailydigest.ports import Store, WebClient, WebRequest, WebResponse
+from dailydigest.settings import FetchSettings
 from dailydigest.sources.feed import FEED_TYPES, feed_articles, fill_text
 from dailydigest.sources.google_news_links import (
     Edition,
@@ -43,7 +44,7 @@ from dailydigest.sources.google_news_resolver import GoogleSession, LinkResolver
 
 logger = logging.getLogger(__name__)
 
-GOOGLE_NEWS_URL = "https://news.google.com"
+GOOGLE_NEWS_URL = str(FetchSettings().google_news_url)
 PUBLISHER_FALLBACK = "Google News"
 
 
@@ -74,7 +75,7 @@ class GoogleNewsSource:
         self,
         web: WebClient,
         base_url: str = GOOGLE_NEWS_URL,
-        max_page_bytes: int = 5_000_000,
+        max_page_bytes: int = FetchSettings().max_bytes,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         store: Store | None = None,
     ) -> None:
