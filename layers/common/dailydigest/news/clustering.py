@@ -10,9 +10,17 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from dailydigest.models.article import Article, Story
 from dailydigest.models.topic import Topic
+from dailydigest.news.features import (
+    anchors,
+    distinct_names,
+    outlet_boilerplate,
+    traditional,
+    without_sentences,
+)
 from dailydigest.news.text import guess_language, latin_words, lead, tokens
 from dailydigest.news.urls import canonical_url
 
@@ -21,7 +29,11 @@ SAME_STORY_SIMILARITY = 0.14
 
 Measured on the sample web: reports of one event score 0.17 and up, unrelated Qwen news 0.10 at most.
 """
+ANCHOR_SHARE = 0.5
+"""How much a pair's shared names and figures count against shared words (their cosine times this)."""
+_MIN_SHARED_ANCHORS = 2
 _LEAD_CHARS = 500
+_BOILERPLATE_SCAN = 3_000  # the opening of a text searched for an outlet's repeated sentences
 _STORY_MAX_ARTICLES = 50  # Story.articles' own limit
 _BACKGROUND_DOCS = 10
 
@@ -31,11 +43,6 @@ def topic_terms(topic: Topic) -> frozenset[str]:
     return frozenset(term for text in (*topic.queries, topic.name, topic.slug) for term in tokens(text))
 
 
-def _terms(article: Article, ignore: frozenset[str]) -> frozenset[str]:
-    text = f"{article.title}\n{lead(article.body, _LEAD_CHARS)}"
-    return frozenset(term for term in tokens(text) if term not in ignore)
-
-
 def _weighted_cosine(left: frozenset[str], right: frozenset[str], weight: dict[str, float]) -> float:
     if not left or not right:
         return 0.0
@@ -43,28 +50,51 @@ def _weighted_cosine(left: frozenset[str], right: frozenset[str], weight: dict[s
     return shared / math.sqrt(sum(weight[term] for term in left) * sum(weight[term] for term in right))
 
 
-class _Similarity:
-    """Pairwise similarity of title+lead term sets, weighted by rarity (IDF).
+def _rarity(sets: Sequence[frozenset[str]]) -> dict[str, float]:
+    # IDF over the day's articles plus _BACKGROUND_DOCS imaginary ones that share nothing, so that in
+    # a handful of articles the terms they all share (one event's names) are not weighted away.
+    document_frequency: Counter[str] = Counter(term for terms in sets for term in terms)
+    documents = len(sets) + _BACKGROUND_DOCS
+    return {term: math.log((documents + 1) / (df + 1)) for term, df in document_frequency.items()}
 
-    The IDF counts _BACKGROUND_DOCS imaginary articles that share no term, so that in a handful
-    of articles the terms they all share (one event's names and numbers) are not weighted away.
-    Across scripts, the latin terms alone are compared too: an English and a Chinese report of
-    one release meet on the names and numbers they share (model names, sizes, scores).
+
+def _outlet(article: Article) -> str:
+    return article.publisher or urlsplit(str(article.url)).hostname or ""
+
+
+class _Similarity:
+    """Pairwise similarity of two reports: their words, or the names and figures they share.
+
+    Words: title+lead term sets (CJK bigrams in one script, latin words) without the outlets'
+    boilerplate, weighted by rarity; across Chinese and English the latin terms alone are compared
+    too. Anchors: names with versions and figures (features.anchors), weighted by rarity; they count
+    only when two or more are shared, since one shared figure or name is often a coincidence.
     """
 
     def __init__(self, articles: Sequence[Article], ignore: frozenset[str]) -> None:
-        self.terms = [_terms(article, ignore) for article in articles]
+        boilerplate = outlet_boilerplate([(_outlet(a), a.body[:_BOILERPLATE_SCAN]) for a in articles])
+        texts = [
+            traditional(
+                f"{a.title}\n{lead(without_sentences(a.body[:_BOILERPLATE_SCAN], boilerplate), _LEAD_CHARS)}"
+            )
+            for a in articles
+        ]
+        self.terms = [frozenset(term for term in tokens(text) if term not in ignore) for text in texts]
         self.latin = [frozenset(term for term in terms if term.isascii()) for terms in self.terms]
-        document_frequency: Counter[str] = Counter(term for terms in self.terms for term in terms)
-        documents = len(articles) + _BACKGROUND_DOCS
-        self.weight = {term: math.log((documents + 1) / (df + 1)) for term, df in document_frequency.items()}
-        self.chinese = [guess_language(f"{a.title} {lead(a.body, _LEAD_CHARS)}") == "zh" for a in articles]
+        self.anchors = [anchors(text, ignore) for text in texts]
+        self.term_weight = _rarity(self.terms)
+        self.anchor_weight = _rarity(self.anchors)
+        self.chinese = [guess_language(text) == "zh" for text in texts]
 
     def __call__(self, i: int, j: int) -> float:
-        score = _weighted_cosine(self.terms[i], self.terms[j], self.weight)
+        words = _weighted_cosine(self.terms[i], self.terms[j], self.term_weight)
         if self.chinese[i] != self.chinese[j]:
-            score = max(score, _weighted_cosine(self.latin[i], self.latin[j], self.weight))
-        return score
+            words = max(words, _weighted_cosine(self.latin[i], self.latin[j], self.term_weight))
+        if distinct_names(self.anchors[i] & self.anchors[j]) < _MIN_SHARED_ANCHORS:
+            return words
+        return max(
+            words, ANCHOR_SHARE * _weighted_cosine(self.anchors[i], self.anchors[j], self.anchor_weight)
+        )
 
 
 def cluster_articles(
