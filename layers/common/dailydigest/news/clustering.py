@@ -7,6 +7,7 @@ story's first article, its anchor, names it.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -43,11 +44,19 @@ def topic_terms(topic: Topic) -> frozenset[str]:
     return frozenset(term for text in (*topic.queries, topic.name, topic.slug) for term in tokens(text))
 
 
-def _weighted_cosine(left: frozenset[str], right: frozenset[str], weight: dict[str, float]) -> float:
-    if not left or not right:
-        return 0.0
-    shared = sum(weight[term] for term in left & right)
-    return shared / math.sqrt(sum(weight[term] for term in left) * sum(weight[term] for term in right))
+class _WeightedSets:
+    """Term sets with rarity weights and their norms, for cosines of any two of them."""
+
+    def __init__(self, sets: Sequence[frozenset[str]], weight: dict[str, float] | None = None) -> None:
+        self.sets = sets
+        self.weight = _rarity(sets) if weight is None else weight
+        self.norm = [sum(self.weight[term] for term in terms) for terms in sets]
+
+    def cosine(self, i: int, j: int) -> float:
+        shared = self.sets[i] & self.sets[j]
+        if not shared:
+            return 0.0
+        return sum(self.weight[term] for term in shared) / math.sqrt(self.norm[i] * self.norm[j])
 
 
 def _rarity(sets: Sequence[frozenset[str]]) -> dict[str, float]:
@@ -79,22 +88,19 @@ class _Similarity:
             )
             for a in articles
         ]
-        self.terms = [frozenset(term for term in tokens(text) if term not in ignore) for text in texts]
-        self.latin = [frozenset(term for term in terms if term.isascii()) for terms in self.terms]
-        self.anchors = [anchors(text, ignore) for text in texts]
-        self.term_weight = _rarity(self.terms)
-        self.anchor_weight = _rarity(self.anchors)
+        self.terms = _WeightedSets([frozenset(t for t in tokens(text) if t not in ignore) for text in texts])
+        latin = [frozenset(term for term in terms if term.isascii()) for terms in self.terms.sets]
+        self.latin = _WeightedSets(latin, self.terms.weight)
+        self.anchors = _WeightedSets([anchors(text, ignore) for text in texts])
         self.chinese = [guess_language(text) == "zh" for text in texts]
 
     def __call__(self, i: int, j: int) -> float:
-        words = _weighted_cosine(self.terms[i], self.terms[j], self.term_weight)
+        words = self.terms.cosine(i, j)
         if self.chinese[i] != self.chinese[j]:
-            words = max(words, _weighted_cosine(self.latin[i], self.latin[j], self.term_weight))
-        if distinct_names(self.anchors[i] & self.anchors[j]) < _MIN_SHARED_ANCHORS:
+            words = max(words, self.latin.cosine(i, j))
+        if distinct_names(self.anchors.sets[i] & self.anchors.sets[j]) < _MIN_SHARED_ANCHORS:
             return words
-        return max(
-            words, ANCHOR_SHARE * _weighted_cosine(self.anchors[i], self.anchors[j], self.anchor_weight)
-        )
+        return max(words, ANCHOR_SHARE * self.anchors.cosine(i, j))
 
 
 def cluster_articles(
@@ -111,15 +117,25 @@ def cluster_articles(
     def average(pair: tuple[int, int]) -> float:
         return links[pair] / (len(members[pair[0]]) * len(members[pair[1]]))
 
-    while links:
-        a, b = max(links, key=lambda pair: (average(pair), -pair[0], -pair[1]))
-        if average((a, b)) < threshold:
+    # The best pair first (ties: the lowest indices); entries go stale when a cluster changes, so
+    # each carries the clusters' versions and is skipped when they moved on.
+    version = [0] * len(articles)
+    queue = [(-value, i, j, 0, 0) for (i, j), value in links.items()]
+    heapq.heapify(queue)
+    while queue:
+        negative, a, b, version_a, version_b = heapq.heappop(queue)
+        if a not in members or b not in members or (version[a], version[b]) != (version_a, version_b):
+            continue
+        if -negative < threshold:
             break
         members[a] = sorted(members[a] + members.pop(b))
+        version[a] += 1
         del links[(a, b)]
         for other in members:
             if other != a:
-                links[_pair(a, other)] += links.pop(_pair(b, other))
+                pair = _pair(a, other)
+                links[pair] += links.pop(_pair(b, other))
+                heapq.heappush(queue, (-average(pair), *pair, version[pair[0]], version[pair[1]]))
     return [[articles[i] for i in cluster] for cluster in members.values()]
 
 
