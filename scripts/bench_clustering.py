@@ -109,9 +109,8 @@ def timed(found: list[Article]) -> float:
 def main() -> None:
     found, truth = articles(), labels()
     events = len(Counter(report.event for report in EVENT_SET))
-    print(
-        f"set: {len(found)} reports of {events} events ({sum(r.event.startswith('solo-') for r in EVENT_SET)} alone)"
-    )
+    alone = sum(report.event.startswith("solo-") for report in EVENT_SET)
+    print(f"set: {len(found)} reports of {events} events ({alone} of them reported once)")
     clusters = stories_of(found)
     print(line("clustering (default)", pairwise_scores(clusters, truth), len(clusters)))
     share = clustering.ANCHOR_SHARE

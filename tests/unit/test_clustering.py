@@ -7,6 +7,7 @@ same figures with a threshold sweep (scripts/bench_clustering.py).
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 
 from dailydigest.models.article import Article
