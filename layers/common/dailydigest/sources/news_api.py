@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from pydantic import ValidationError
 
+from dailydigest.locales import facts_for
 from dailydigest.models.article import Article
 from dailydigest.models.topic import Topic
 from dailydigest.news.gather import window_for
@@ -32,7 +33,6 @@ logger = logging.getLogger(__name__)
 NEWS_API_URL = "https://newsapi.org"
 PAGE_SIZE = 50
 MAX_QUERY_CHARS = 500  # NewsAPI's limit for q
-LANGUAGES = {"zh-TW": "zh", "en": "en"}
 _REMOVED = "[Removed]"  # NewsAPI's placeholder for withdrawn articles
 
 
@@ -62,7 +62,7 @@ class NewsApiSource:
             "q": query[:MAX_QUERY_CHARS],
             "from": window.start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
             "to": window.end.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-            "language": LANGUAGES.get(topic.locale, "en"),
+            "language": facts_for(topic.locale).language,
             "sortBy": "publishedAt",
             "pageSize": str(PAGE_SIZE),
         }

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from dailydigest.locales import facts_for
 from dailydigest.models.digest import FIXED_TAGS, Analysis, Digest, Highlight, Implications, Source
 from dailydigest.models.topic import Topic
 from dailydigest.models.types import SHORT_TEXT_MAX
@@ -38,7 +39,7 @@ def build_digest(
     """The Digest: the answer's prose (in Taiwan Traditional Chinese for zh-TW) plus topic, date,
     sources and provenance from the fetched set. Highlights of stories fetch marked as updates are
     updates; a second highlight of one story is dropped."""
-    if topic.locale == "zh-TW":
+    if facts_for(topic.locale).traditional_chinese:
         from dailydigest.summarize.chinese import to_taiwan
 
         local: Callable[[str], str] = to_taiwan

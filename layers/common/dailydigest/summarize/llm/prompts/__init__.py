@@ -11,11 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from dailydigest.locales import LOCALES
+
 if TYPE_CHECKING:
     import jinja2
 
 PROMPT_VERSION = "v1"
-LOCALES = ("zh-TW", "en")
 PROMPT_DIR = Path(__file__).parent
 
 Name = Literal["system", "digest", "notes", "repair"]
