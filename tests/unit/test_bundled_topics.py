@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dailydigest.models.topic import load_topics
+from dailydigest.topics import load_topics
 
 GITHUB_RELEASES = re.compile(r"^https://github\.com/[A-Za-z0-9-]+/[A-Za-z0-9._-]+/releases\.atom$")
 
