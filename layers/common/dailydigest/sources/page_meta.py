@@ -41,9 +41,11 @@ class _HeadLinks(HTMLParser):
 
 def declared_canonical(page_text: str, page_url: str) -> str | None:
     """The canonical address the page names for itself on its own site, or None."""
+    head = page_text[:_HEAD_SCAN_CHARS]
+    body_at = head.lower().find("<body")
     parser = _HeadLinks()
     try:
-        parser.feed(page_text[:_HEAD_SCAN_CHARS])
+        parser.feed(head if body_at < 0 else head[: body_at + len("<body>")])
         parser.close()
     except Exception:  # markup the parser cannot follow names no canonical we can trust
         return None
