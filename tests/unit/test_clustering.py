@@ -116,6 +116,27 @@ def test_names_with_versions_and_their_families() -> None:
     assert distinct_names(frozenset({"qwen4-plus", "#2e+06"})) == 2
 
 
+@pytest.mark.parametrize(
+    ("left", "right", "name"),
+    [
+        ("Meta releases Llama 4 Scout", "the Llama-4 family", "llama4"),
+        ("Qwen-VL 5 登場", "Qwen-VL5 發布", "qwen-vl5"),
+        ("Qwen 3.5 ships", "Qwen3.5 上線", "qwen3.5"),
+        ("DeepSeek V4 is out", "DeepSeek-V4 開源", "v4"),
+    ],
+)
+def test_a_name_and_its_version_read_alike_however_they_are_joined(left: str, right: str, name: str) -> None:
+    ignore = frozenset({"meta", "llama", "qwen", "deepseek"})
+    assert name in anchors(left, ignore) & anchors(right, ignore)
+
+
+def test_the_figures_inside_a_name_are_that_name() -> None:
+    # Qwen4-235B-A22B shared by two reports is one shared thing, not a name plus a 235B figure
+    shared = anchors("評測 Qwen4-235B-A22B 的安全性") & anchors("Qwen4-235B-A22B open weights")
+    assert "#2.35e+11" not in shared
+    assert distinct_names(shared) == 1
+
+
 def test_chinese_is_compared_in_one_script() -> None:
     assert traditional("阿里云千问大模型API再降价") == "阿里雲千問大模型API再降價"
     text = "阿里雲千問 Qwen4-Plus"

@@ -81,17 +81,27 @@ def without_sentences(text: str, dropped: frozenset[str]) -> str:
 
 # --- anchors ------------------------------------------------------------------------------------------
 
-# A name with a version (qwen4-plus, gpt-4o, cve-2026-41234, llama3) or a capitalised compound
-# (Qwen-VL, SWE-bench); plain hyphenated words (long-context, needle-in-a-haystack) are not names.
+# A name with a version (qwen4-plus, gpt-4o, cve-2026-41234, llama3, qwen3.5) or a capitalised
+# compound (Qwen-VL, SWE-bench); plain hyphenated words (long-context, needle-in-a-haystack) are not names.
 _NAME = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+(?![A-Za-z0-9])|(?<![A-Za-z0-9])[A-Za-z]+\d+[A-Za-z0-9]*(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:\.\d+)*(?:[-_][A-Za-z0-9]+(?:\.\d+)*)+(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9])[A-Za-z]+\d+(?:\.\d+)*[A-Za-z0-9]*(?![A-Za-z0-9])"
 )
+# A capitalised name and its version written apart: "Llama 4", "Qwen-VL 5", "Gemini 2.5" (not a
+# figure: "Alibaba 300 million" has no version).
+_SPACED_VERSION = re.compile(
+    r"(?<![A-Za-z0-9])([A-Z][A-Za-z]*(?:-[A-Za-z0-9]+)*) (\d{1,2}(?:\.\d)?)(?![\d.,]*\d)"
+    r"(?!\s*(?:%|percent|[kmbtKMBT]\b|thousand|million|billion|trillion|[萬万億亿千]))"
+)
+# A short bare version after a word ("llama-4", "qwen 3.5", "llama-4-scout"), not a size or a part
+# ("coder-32b") nor a year or an id ("cve-2026-41234").
+_LETTERS_THEN_DIGITS = re.compile(r"(?<=[a-z])[-_ ](?=\d{1,2}(?:\.\d+)*(?:$|[-_]))")
 _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
     "september|october|november|december"
 )
 _DATES = re.compile(
-    rf"\d{{1,4}}\s*年\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*[日號号])?|\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日號号]"
+    rf"(?i)\d{{1,4}}\s*年\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*[日號号])?|\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日號号]"
     rf"|\d{{1,2}}\s*[日號号月]|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,\s*\d{{4}})?"
 )
 _CJK_DIGITS = {
@@ -153,26 +163,42 @@ def _figure(value: float, unit: str) -> str | None:
 
 
 def distinct_names(shared: frozenset[str]) -> int:
-    """How many different things the shared anchors name (qwen4 and qwen4-plus are one name)."""
-    return sum(1 for anchor in shared if not any(other.startswith(f"{anchor}-") for other in shared))
+    """How many different things the shared anchors name: a family or the versioned part of a longer
+    shared name is that name (qwen4 and qwen4-plus are one, so are v4 and deepseek-v4)."""
+
+    def covered(anchor: str) -> bool:
+        return any(other.startswith(f"{anchor}-") or other.endswith(f"-{anchor}") for other in shared)
+
+    return sum(1 for anchor in shared if not covered(anchor))
+
+
+def _name_forms(written: str, ignore: frozenset[str]) -> set[str]:
+    """A name as compared: casefolded, a version joined to its word (llama-4, llama 4 -> llama4),
+    with its families (qwen4-coder-32b is also a qwen4-coder and a qwen4) and its versioned parts
+    (deepseek-v4 also names v4, as "DeepSeek V4" is written)."""
+    name = _LETTERS_THEN_DIGITS.sub("", written.casefold())
+    parts = re.split(r"[-_]", name)
+    forms = {"-".join(parts[:end]) for end in range(1, len(parts) + 1)}
+    forms.update(part for part in parts if part[:1].isalpha() and any(char.isdigit() for char in part))
+    return {
+        form
+        for form in forms
+        if form not in ignore and not form[:1].isdigit() and (len(form) > 2 or form[-1:].isdigit())
+    }
 
 
 def anchors(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
     """Names with versions and figures with magnitudes, normalised across Chinese and English."""
-    width_folded = unicodedata.normalize("NFKC", text)
-    folded = _DATES.sub(" ", width_folded.casefold())
+    undated = _DATES.sub(" ", unicodedata.normalize("NFKC", text))
     found: set[str] = set()
-    for match in _NAME.finditer(width_folded):
+    for match in _NAME.finditer(undated):
         written = match.group(0)
-        if not any(char.isdigit() for char in written) and written.islower():
-            continue
-        name = written.casefold()
-        parts = re.split(r"[-_]", name)
-        # A compound also names its family: qwen4-coder-32b is a qwen4-coder.
-        for end in range(1, len(parts) + 1):
-            prefix = "-".join(parts[:end])
-            if prefix not in ignore and not prefix.isdigit() and len(prefix) > 2:
-                found.add(prefix)
+        if any(char.isdigit() for char in written) or not written.islower():
+            found |= _name_forms(written, ignore)
+    for match in _SPACED_VERSION.finditer(undated):
+        found |= _name_forms(f"{match.group(1)}{match.group(2)}", ignore)
+    # The figures inside a name (235B in Qwen4-235B-A22B) are that name, not a second anchor.
+    folded = _NAME.sub(" ", undated).casefold()
     for match in _CJK_NUMERAL.finditer(folded):
         numeral = match.group(0)
         if len(numeral) < 2:  # a lone 千 or 百 is a word's first character (千問, 百鍊), not a figure
