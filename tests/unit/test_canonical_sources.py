@@ -64,6 +64,11 @@ def _head(*tags: str, body: str = "<p>內文</p>") -> str:
             ),
             "https://news.example.com.tw/rel",
         ),
+        # an http canonical on a page read over https is cited over https
+        (
+            _head('<link rel="canonical" href="http://www.news.example.com.tw/a/4">'),
+            "https://www.news.example.com.tw/a/4",
+        ),
         # entities in the attribute are decoded
         (
             _head('<link rel="canonical" href="https://news.example.com.tw/a?id=7&amp;p=1">'),
@@ -168,6 +173,16 @@ def test_an_amp_path_meets_its_article_on_the_canonical_it_names() -> None:
     assert [str(article.url) for article in kept] == [
         "https://news.example.com.tw/news/nimbus-3-123?from=rss"[:-9]
     ]
+
+
+def test_a_single_mobile_copy_is_cited_at_the_canonical_it_names() -> None:
+    mobile = _copy(
+        "https://m.news.example.com.tw/ai/nimbus-3-123.html?utm_source=line",
+        8,
+        "https://www.news.example.com.tw/ai/nimbus-3-123.html?utm_medium=social",
+    )
+    kept = drop_duplicate_urls([mobile])
+    assert [str(article.url) for article in kept] == ["https://www.news.example.com.tw/ai/nimbus-3-123.html"]
 
 
 def test_without_a_known_canonical_the_plain_copy_is_cited_over_a_mobile_one() -> None:

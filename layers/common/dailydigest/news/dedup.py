@@ -61,7 +61,7 @@ def citation_url(copies: Sequence[Article]) -> str:
     """
     declared = [str(copy.canonical) for copy in copies if copy.canonical is not None]
     if declared:
-        return declared[0]
+        return clean_url(declared[0])
     links = [str(copy.url) for copy in copies]
     plain = [link for link in links if not is_mobile_or_amp(link)]
     return clean_url((plain or links)[0])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 _HEAD_SCAN_CHARS = 300_000
 """Past this, a page's <head> is over (its tags sit before the body text)."""
@@ -59,8 +59,17 @@ def declared_canonical(page_text: str, page_url: str) -> str | None:
         return None
     for candidate in candidates:
         if _acceptable(candidate, page_url):
-            return candidate
+            return _secure_like(candidate, page_url)
     return None
+
+
+def _secure_like(candidate: str, page_url: str) -> str:
+    # Templates keep naming an http:// canonical long after a site moved to https: the page we read
+    # came over https, so that is how it is cited.
+    target, page = urlsplit(candidate), urlsplit(page_url)
+    if target.scheme.lower() == "http" and page.scheme.lower() == "https":
+        return urlunsplit(("https", *target[1:]))
+    return candidate
 
 
 def _acceptable(candidate: str, page_url: str) -> bool:
