@@ -8,7 +8,9 @@ and must each stay alone. Several of those share a model name, a product or a fi
 clusterer that joins on any shared name is caught out.
 
 Everything here was written for these tests; companies other than Alibaba, people and figures are
-invented. `EVENT_SET` is used by tests/unit/test_clustering.py and scripts/bench_clustering.py.
+invented. `EVENT_SET` is used by tests/unit/test_clustering.py and scripts/bench_clustering.py;
+`HELD_OUT`, a smaller day of DeepSeek news written after the clusterer was tuned, checks that the
+figures are not fitted to the first day.
 """
 
 from __future__ import annotations
@@ -553,3 +555,175 @@ def pairwise_scores(clusters: list[list[str]], truth: dict[str, str]) -> PairSco
         predicted_pairs=len(predicted),
         correct_pairs=correct,
     )
+
+
+# --- a second day, held out: written after the clusterer was tuned on EVENT_SET, never tuned on ------
+
+DEEPSEEK_TOPIC = Topic.model_validate(
+    {"slug": "deepseek", "name": "DeepSeek", "queries": ["DeepSeek", "深度求索"], "max_articles": 50}
+)
+
+HELD_OUT: tuple[Report, ...] = (
+    Report(
+        "v41",
+        "https://api-docs.deepseek.example/news/v4-1",
+        "DeepSeek",
+        10,
+        "DeepSeek-V4.1 Release: 1M context, open weights under MIT",
+        "Today we release DeepSeek-V4.1, a 685B-parameter mixture-of-experts model with 37B active "
+        "parameters. It extends the context window to 1M tokens and scores 92.4 on AIME 2026. The weights "
+        "are available under the MIT license.",
+    ),
+    Report(
+        "v41",
+        "https://technews.example/2026/11/28/deepseek-v4-1.html",
+        "科技新報站",
+        12,
+        "DeepSeek 發表 V4.1：上下文達百萬 token，權重以 MIT 授權開源",
+        "深度求索推出新版模型 DeepSeek-V4.1，總參數 6850 億、每次推論啟用 370 億參數，上下文長度擴充到"
+        "100 萬 token，AIME 2026 測驗拿下 92.4 分。模型權重採 MIT 授權釋出。",
+    ),
+    Report(
+        "v41",
+        "https://www.aitech-cn.example/news/20261128/deepseek-v41.html",
+        "AI科技评论",
+        13,
+        "深度求索开源V4.1 百万上下文数学成绩再创新高",
+        "深度求索今日开源DeepSeek-V4.1模型，采用MoE架构，总参数6850亿，激活参数370亿，支持100万Token上下文，"
+        "在AIME 2026中得分92.4。",
+    ),
+    Report(
+        "v41",
+        "https://devzone.example/posts/deepseek-new-model-math.html",
+        "開發者週刊",
+        16,
+        "數學考試 92.4 分的開源模型來了，深度求索新版實測",
+        "深度求索這次的新模型在 AIME 2026 拿到 92.4 分，而且整包權重以 MIT 授權公開。我們用一百萬 token 的"
+        "上下文丟進整份財報，模型能正確找出附註裡的數字。",
+    ),
+    Report(
+        "offpeak",
+        "https://finance-cn.example/tech/2026-11-27/deepseek-offpeak.shtml",
+        "财经快讯",
+        8,
+        "DeepSeek API推出夜间优惠 错峰时段最高降价75%",
+        "DeepSeek宣布，北京时间每日00:30至08:30调用API可享错峰优惠，价格最高下调75%。DeepSeek-V4.1与"
+        "DeepSeek-R2均适用。",
+    ),
+    Report(
+        "offpeak",
+        "https://cloudwire.example/2026/11/27/deepseek-off-peak-pricing",
+        "CloudWire",
+        9,
+        "DeepSeek cuts API prices by up to 75% at night",
+        "DeepSeek will charge up to 75% less for API calls made between 00:30 and 08:30 Beijing time, the "
+        "company said, covering both DeepSeek-V4.1 and DeepSeek-R2.",
+    ),
+    Report(
+        "offpeak",
+        "https://marketwatch-tw.example/markets/2026/11/27/deepseek-night-discount.html",
+        "市場觀測站",
+        11,
+        "深夜用 AI 更便宜：DeepSeek 錯峰時段 API 打 2.5 折",
+        "DeepSeek 推出離峰優惠，北京時間凌晨 00:30 到早上 08:30 呼叫 API，價格最多降 75%，V4.1 與 R2 "
+        "兩款模型都適用。",
+    ),
+    Report(
+        "singapore",
+        "https://cloudwire.example/2026/11/28/deepseek-singapore-office",
+        "CloudWire",
+        20,
+        "DeepSeek opens its first office outside China, in Singapore",
+        "DeepSeek has opened an office in Singapore, its first outside mainland China, and plans to hire "
+        "about 200 engineers and researchers there over the next year.",
+    ),
+    Report(
+        "singapore",
+        "https://technews.example/2026/11/28/deepseek-singapore.html",
+        "科技新報站",
+        22,
+        "深度求索首度出海設點，新加坡辦公室將招募 200 人",
+        "深度求索在新加坡成立辦公室，是公司第一個中國以外的據點，預計一年內招募約 200 名工程師與研究人員。",
+    ),
+    Report(
+        "singapore",
+        "https://sg-tech.example/news/deepseek-office-one-north",
+        "SG Tech Notes",
+        25,
+        "Chinese AI lab DeepSeek sets up shop in Singapore",
+        "The Hangzhou-based lab behind the R-series reasoning models is hiring roughly 200 people for its n"
+        "ew "
+        "Singapore office, its first base abroad.",
+    ),
+    Report(
+        "outage",
+        "https://technews.example/2026/11/28/deepseek-outage.html",
+        "科技新報站",
+        30,
+        "DeepSeek 服務中斷近 3 小時，官方：流量暴增所致",
+        "DeepSeek 網頁版與 App 今天下午無法登入，中斷將近 3 小時，官方狀態頁面說明原因是流量暴增，"
+        "服務已在 14:20 恢復。",
+    ),
+    Report(
+        "outage",
+        "https://cloudwire.example/2026/11/28/deepseek-outage",
+        "CloudWire",
+        31,
+        "DeepSeek chat goes down for three hours after traffic surge",
+        "DeepSeek's chatbot and app were unavailable for close to three hours on Saturday afternoon. The "
+        "company's status page blamed a surge in traffic and reported the service restored at 14:20.",
+    ),
+    Report(
+        "outage",
+        "https://tech-cn.example/app/2026/11/28/deepseek-down.html",
+        "科技日报网",
+        32,
+        "DeepSeek宕机近3小时 官方称因访问量激增",
+        "今日下午，DeepSeek网页端与App出现大面积无法登录，持续近3小时。官方状态页显示，故障原因为访问量激增，"
+        "已于14:20恢复。",
+    ),
+    Report(
+        "solo-ollama",
+        "https://devdaily.example/posts/2026/11/28/ollama-deepseek-distill.html",
+        "DevDaily",
+        27,
+        "Ollama adds a 32B distilled DeepSeek-V4.1 for laptops",
+        "Ollama now ships a 32B model distilled from DeepSeek-V4.1 that runs on a laptop with 32GB of "
+        "memory. The distilled model keeps a 128K context.",
+    ),
+    Report(
+        "solo-bank",
+        "https://marketwatch-tw.example/industry/2026/11/27/bank-deepseek-onprem.html",
+        "市場觀測站",
+        6,
+        "北部銀行地端導入 DeepSeek-R2，客服回覆時間縮短一半",
+        "一家北部銀行在自家機房部署 DeepSeek-R2，處理信用卡客服的常見問題，平均回覆時間從 4 分鐘縮短到 2 分"
+        "鐘。",
+    ),
+    Report(
+        "solo-opinion",
+        "https://opinion.example/2026/11/27/deepseek-pricing-pressure",
+        "The Long View",
+        18,
+        "Opinion: DeepSeek's prices keep US labs honest",
+        "Every time DeepSeek cuts a price, American labs follow within weeks. The open weights matter less "
+        "than the pressure they put on everyone else's margins.",
+    ),
+    Report(
+        "solo-flowfs",
+        "https://opensource-cn.example/article/2026/deepseek-flowfs",
+        "开源中国资讯",
+        40,
+        "DeepSeek开源分布式文件系统FlowFS 读取带宽达6.6TB/s",
+        "DeepSeek在GitHub开源了为训练集群设计的分布式文件系统FlowFS，官方称在180个节点上的聚合读取带宽达"
+        "6.6TB/s。",
+    ),
+)
+
+
+def held_out_articles() -> list[Article]:
+    return [report.article() for report in HELD_OUT]
+
+
+def held_out_labels() -> dict[str, str]:
+    return {report.url: report.event for report in HELD_OUT}
