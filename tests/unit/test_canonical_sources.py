@@ -282,3 +282,11 @@ def test_the_post_cites_the_canonical_of_a_page_reached_through_its_mobile_and_a
     urls = [str(article.url) for story in bundle.stories for article in story.articles]
     assert urls == ["https://www.daily.example.com.tw/news/nimbus-3.html"]
     assert not any(is_mobile_or_amp(url) for url in urls)
+
+
+def test_a_site_known_by_its_address_is_that_address_and_port() -> None:
+    page = "http://127.0.0.1:8001/amp/a.html"
+    same = _head('<link rel="canonical" href="http://127.0.0.1:8001/a.html">')
+    other_port = _head('<link rel="canonical" href="http://127.0.0.1:8002/a.html">')
+    assert declared_canonical(same, page) == "http://127.0.0.1:8001/a.html"
+    assert declared_canonical(other_port, page) is None

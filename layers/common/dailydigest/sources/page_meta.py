@@ -78,6 +78,8 @@ def _acceptable(candidate: str, page_url: str) -> bool:
         return False
     if target.path.strip("/") == "" and page.path.strip("/") != "":
         return False
+    if _is_address(target.hostname):  # a site known only by its address is that address and port
+        return (target.hostname, target.port) == (page.hostname, page.port)
     return same_site(target.hostname, page.hostname or "")
 
 
