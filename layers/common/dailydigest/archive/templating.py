@@ -38,7 +38,7 @@ def environment() -> jinja2.Environment:
     )
 
 
-def render(name: str, **context: object) -> bytes:
+def render_page(name: str, **context: object) -> bytes:
     return environment().get_template(name).render(context).encode()
 
 

@@ -89,10 +89,6 @@ class Topic(BaseModel):
             raise ValueError(f"min_articles ({self.min_articles}) exceeds max_articles ({self.max_articles})")
         return self
 
-    @property
-    def display_name(self) -> str:
-        return self.name
-
 
 class TopicsFile(BaseModel):
     """The topics file: a mapping from slug to topic settings."""

@@ -27,6 +27,7 @@ from dailydigest.models.topic import Topic
 from dailydigest.news.gather import Window, in_window, is_aggregator_link, published_timestamp, window_for
 from dailydigest.news.text import guess_language
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest, WebResponse
+from dailydigest.settings import FetchSettings
 from dailydigest.sources.page_meta import declared_canonical
 from dailydigest.web.charset import decode_html
 
@@ -49,7 +50,7 @@ _SENTENCE_ENDINGS = ("。", "！", "？", ".", "!", "?", "」", "”", '"', "）
 class FeedSource:
     """Articles from the RSS/Atom feeds listed in a topic's `feeds`."""
 
-    def __init__(self, web: WebClient, max_page_bytes: int = 5_000_000) -> None:
+    def __init__(self, web: WebClient, max_page_bytes: int = FetchSettings().max_bytes) -> None:
         self.web = web
         self.max_page_bytes = max_page_bytes
 
@@ -75,7 +76,7 @@ def feed_articles(body: bytes, feed_url: str, publisher: str = "") -> list[Artic
         logger.warning("feed skipped", extra={"feed": feed_url, "reason": problem})
         return []
     feed_info: Mapping[str, Any] = parsed.get("feed", {})
-    feed_title = clean_text(str(feed_info.get("title", "")))
+    feed_title = fragment_text(str(feed_info.get("title", "")))
     publisher = publisher or feed_title or (urlsplit(feed_url).hostname or "")
     language = str(feed_info.get("language", ""))[:16]
     articles = []
@@ -203,14 +204,14 @@ def article_from_entry(
     entry: Mapping[str, Any], feed_url: str, publisher: str, language: str = ""
 ) -> Article | None:
     """An Article from one feed entry, or None when the entry lacks a usable title or link."""
-    title = clean_text(str(entry.get("title", "")))[:_TITLE_LIMIT].strip()
+    title = fragment_text(str(entry.get("title", "")))[:_TITLE_LIMIT].strip()
     link = str(entry.get("link", "")).strip()
     if not title or urlsplit(link).scheme.lower() not in ("http", "https"):
         return None
-    summary = clean_text(str(entry.get("summary", "")))[:_SUMMARY_LIMIT]
+    summary = fragment_text(str(entry.get("summary", "")))[:_SUMMARY_LIMIT]
     # An aggregator's item names the outlet that wrote the story in <source>: credit that outlet.
     source = entry.get("source")
-    source_title = clean_text(str(source.get("title", ""))) if isinstance(source, Mapping) else ""
+    source_title = fragment_text(str(source.get("title", ""))) if isinstance(source, Mapping) else ""
     try:
         return Article.model_validate(
             {
@@ -294,7 +295,7 @@ class _TextCollector(HTMLParser):
             self.parts.append(data)
 
 
-def clean_text(fragment: str) -> str:
+def fragment_text(fragment: str) -> str:
     """Plain text from a feed's HTML fragment: tags dropped, entities decoded, spaces collapsed."""
     if "<" not in fragment:
         return _WHITESPACE.sub(" ", html.unescape(fragment)).strip()

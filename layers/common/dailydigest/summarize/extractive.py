@@ -121,7 +121,7 @@ class ExtractiveSummarizer:
         key_points = tuple(s.text for s in picker.per_article(sources, MAX_KEY_POINTS))
         digest = Digest(
             topic=topic.slug,
-            display_name=topic.display_name,
+            display_name=topic.name,
             date=day,
             locale=topic.locale,
             trend_overview=trend_overview,

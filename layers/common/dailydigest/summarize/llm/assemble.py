@@ -77,7 +77,7 @@ def build_digest(
         )
     return Digest(
         topic=topic.slug,
-        display_name=topic.display_name,
+        display_name=topic.name,
         date=day,
         locale=topic.locale,
         trend_overview=prose(answer.trend_overview),
@@ -112,7 +112,7 @@ def build_digest(
 
 def _tags(tags: Sequence[str], topic: Topic, prose: Callable[[str], str]) -> tuple[str, ...]:
     """The answer's tags without duplicates or the ones the post adds itself (display name, AI, Digest)."""
-    excluded = {normalize(topic.display_name), *_FIXED_TAGS}
+    excluded = {normalize(topic.name), *_FIXED_TAGS}
     kept: dict[str, str] = {}
     for tag in tags:
         text = prose(tag)
