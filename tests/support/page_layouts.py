@@ -193,7 +193,7 @@ COMMENTS = Layout(
 
 _WIRE_TITLE = "雲雀模型擴大開放 中小企業可免費試用"
 _WIRE_ARTICLE = (
-    "（雲端日報記者陳立新台北28日電）",
+    "雲端日報記者陳立新／台北報導",
     "原標題：雲雀模型推出企業方案",
     "又有新動作。",
     "雲雀模型團隊今天宣布擴大開放計畫，員工人數在兩百人以下的中小企業，可以免費試用企業版三個月，期間不限使用次數。",
@@ -210,9 +210,9 @@ WIRE_ZH = Layout(
     )
     + "<body>"
     + _NAV_ZH
-    + f"<div class='container'><article class='news'><h1>{_WIRE_TITLE}</h1>"
-    + "<div class='updatetime'><span>2026/11/28 14:05</span></div>"
-    + "<div class='paragraph'>"
+    + f"<div class='container'><div class='news-header'><h1>{_WIRE_TITLE}</h1>"
+    + "<div class='updatetime'><span>2026/11/28 14:05</span></div></div>"
+    + "<article class='news'><div class='paragraph'>"
     + "".join(f"<p>{text}</p>" for text in _WIRE_ARTICLE)
     + "</div></article>"
     + "<div class='moreNews'><h2>延伸閱讀</h2>"
@@ -357,7 +357,32 @@ BR_TEXT = Layout(
     boilerplate=("跨年煙火試放畫面", "街頭訪問", "禁止轉載", "即時新聞"),
 )
 
-LAYOUTS = (DIVS, TABLE_LAID, COMMENTS, WIRE_ZH, DATA_TABLE, BLOG, SHORT_HEAVY, BR_TEXT)
+# --- 9. a theme that classes the article's container like a comment thread -------------------------
+
+_THEME_TITLE = "雲雀模型推出台語語音版本"
+_THEME_ARTICLE = (
+    "雲雀模型團隊今天推出台語語音辨識與合成的測試版本，使用者可以用台語下指令，模型也能以台語回答。",
+    "團隊說明，訓練資料來自公共電視與多個社區大學合作錄製的節目，總長度超過三千小時，並經過語言學者逐段校對。",
+    "測試版本先開放給教育單位申請，團隊希望收集更多使用回饋，再決定正式版本的推出時間。",
+)
+THEMED = Layout(
+    name="article in a comment-classed container",
+    title=_THEME_TITLE,
+    html=_head(_THEME_TITLE)
+    + "<body>"
+    + _NAV_ZH
+    + f"<div class='entry'><h1 class='entry-title'>{_THEME_TITLE}</h1>"
+    + "<div class='comment-body entry-content'>"
+    + "".join(f"<p>{text}</p>" for text in _THEME_ARTICLE)
+    + "</div></div>"
+    + "<div class='widget'><h3>熱門標籤</h3><a href='/tag/1'>颱風動態</a> <a href='/tag/2'>股市行情</a></div>"
+    + _FOOTER_ZH
+    + "</body></html>",
+    article=_THEME_ARTICLE,
+    boilerplate=("颱風動態", "股市行情", "禁止轉載", "即時新聞"),
+)
+
+LAYOUTS = (DIVS, TABLE_LAID, COMMENTS, WIRE_ZH, DATA_TABLE, BLOG, SHORT_HEAVY, BR_TEXT, THEMED)
 
 
 def _squash(text: str) -> str:

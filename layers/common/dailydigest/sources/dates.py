@@ -23,8 +23,11 @@ from typing import Any
 
 _MIN_YEAR = 1995
 _MAX_YEAR = 2100
-# A zone at the end of a date: +08:00, +0800, -05, Z, or a zone name (GMT, UTC, UT, EST, CST, ...).
-_TRAILING_ZONE = re.compile(r"(?:[+-]\d{2}(?::?\d{2})?|(?<=\d)Z|\b(?:GMT|UTC|UT|[ECMP][SD]T|Z)\b)\s*$", re.I)
+# A zone after a time of day: +08:00, +0800, -05, Z, or a zone name (GMT, UTC, UT, EST, CST, ...).
+_TRAILING_ZONE = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*(?:[+-]\d{2}(?::?\d{2})?|Z|GMT|UTC|UT|[ECMP][SD]T)\s*$", re.I
+)
+_DIGIT_RUNS = re.compile(r"\d+")
 _CST = re.compile(r"\bCST\s*$", re.I)
 _CJK_DATE = re.compile(
     r"(20\d{2})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?(?:\s*(?:[上下]午)?\s*(\d{1,2})\s*[:：時时]\s*(\d{2}))?"
@@ -64,7 +67,13 @@ def parse_date(text: str, zone: dt.tzinfo | None = None, languages: Sequence[str
     text = " ".join(text.split())[:200]
     if not text:
         return None
-    parsed = _parse(text, zone, languages)
+    # A day needs at least a day and a year: "2026" or "Nov 2026" is not a publication date.
+    if len(_DIGIT_RUNS.findall(text)) < 2:
+        return None
+    try:
+        parsed = _parse(text, zone, languages)
+    except (ValueError, OverflowError, TypeError, IndexError):
+        return None
     if parsed is None or not _MIN_YEAR <= parsed.year <= _MAX_YEAR:
         return None
     if parsed.tzinfo is None and zone is not None:
@@ -74,7 +83,7 @@ def parse_date(text: str, zone: dt.tzinfo | None = None, languages: Sequence[str
 
 def _parse(text: str, zone: dt.tzinfo | None, languages: Sequence[str]) -> dt.datetime | None:
     zoned = has_zone(text)
-    for reader in (_iso, _rfc822, _feedparser_forms, _cjk):
+    for reader in (_iso, _rfc822, _cjk, _feedparser_forms):
         parsed = reader(text, zoned, zone)
         if parsed is not None:
             return parsed
@@ -169,8 +178,9 @@ def site_zone(host: str, language: str = "") -> dt.tzinfo | None:
 
     tld = host.lower().rstrip(".").rsplit(".", 1)[-1] if host else ""
     name = _ZONE_BY_TLD.get(tld)
-    if name is None and "-" in language:
-        name = _ZONE_BY_REGION.get(language.replace("_", "-").split("-")[-1].lower())
+    tag = language.replace("_", "-")
+    if name is None and "-" in tag:
+        name = _ZONE_BY_REGION.get(tag.split("-")[-1].lower())
     return ZoneInfo(name) if name else None
 
 

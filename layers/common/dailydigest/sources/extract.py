@@ -4,7 +4,8 @@ Text: trafilatura in two passes. The first favours precision (little boilerplate
 tables' text; precision mode has no fallback extractor, so on some layouts it returns a sliver of
 the article or nothing. When it returns far less than the page's main text (the article body the
 page declares in its JSON-LD, else trafilatura's baseline reading of the page), a second,
-recall-oriented pass runs and wins if it finds clearly more. Before both, tables used for page
+recall-oriented pass runs (with comments too if even that finds little: some themes class the
+article's container like a comment section) and wins if it finds clearly more. Before both, tables used for page
 layout (old sites put the whole page in one) are turned into plain blocks, so that navigation
 cells are judged as navigation rather than kept as table data; data tables stay tables.
 
@@ -60,13 +61,19 @@ def extract_main_text(page: str | bytes | HtmlElement, url: str) -> str:
     if tree is None:
         return ""
     unwrap_layout_tables(tree)
-    options: dict[str, Any] = {"url": url, "include_comments": False, "include_tables": True}
+    options: dict[str, Any] = {"url": url, "include_tables": True}
     try:
-        first = (trafilatura.extract(_copy(tree), favor_precision=True, **options) or "").strip()
+        first = (trafilatura.extract(_copy(tree), favor_precision=True, include_comments=False, **options) or "")
+        first = first.strip()
         expected = main_text_estimate(tree)
         if len(first) >= SECOND_PASS_BELOW * expected:
             return first
-        second = (trafilatura.extract(_copy(tree), favor_recall=True, **options) or "").strip()
+        second = (trafilatura.extract(_copy(tree), favor_recall=True, include_comments=False, **options) or "")
+        second = second.strip()
+        if len(second) < SECOND_PASS_BELOW * expected:
+            # Last resort: a theme whose article container is classed like comments ("comment-body").
+            anyway = trafilatura.extract(_copy(tree), favor_recall=True, include_comments=True, **options)
+            second = max(second, (anyway or "").strip(), key=len)
     except Exception as exc:  # a parser crash on one odd page must not end the run
         logger.warning("page extraction failed", extra={"url": url, "reason": str(exc)[:200]})
         return ""
