@@ -262,7 +262,8 @@ def test_an_undated_item_takes_its_pages_date() -> None:
         "https://news.example/b",
         _page(
             "去年的舊聞",
-            '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2025-09-03T10:00:00+08:00"}</script>',
+            '<script type="application/ld+json">'
+            '{"@type":"NewsArticle","datePublished":"2025-09-03T10:00:00+08:00"}</script>',
         ),
     )
 

@@ -5,9 +5,10 @@ tables' text; precision mode has no fallback extractor, so on some layouts it re
 the article or nothing. When it returns far less than the page's main text (the article body the
 page declares in its JSON-LD, else trafilatura's baseline reading of the page), a second,
 recall-oriented pass runs (with comments too if even that finds little: some themes class the
-article's container like a comment section) and wins if it finds clearly more. Before both, tables used for page
-layout (old sites put the whole page in one) are turned into plain blocks, so that navigation
-cells are judged as navigation rather than kept as table data; data tables stay tables.
+article's container like a comment section) and wins if it finds clearly more. Before both,
+tables used for page layout (old sites put the whole page in one) are turned into plain blocks,
+so that navigation cells are judged as navigation rather than kept as table data; data tables
+stay tables.
 
 Date: the page's own metadata (article:published_time, JSON-LD datePublished, <time>, ...) read
 by htmldate without its text-wide guessing (which turns "2026年11月28日" into 2026-01-01), else a
@@ -63,13 +64,13 @@ def extract_main_text(page: str | bytes | HtmlElement, url: str) -> str:
     unwrap_layout_tables(tree)
     options: dict[str, Any] = {"url": url, "include_tables": True}
     try:
-        first = (trafilatura.extract(_copy(tree), favor_precision=True, include_comments=False, **options) or "")
-        first = first.strip()
+        precise = trafilatura.extract(_copy(tree), favor_precision=True, include_comments=False, **options)
+        first = (precise or "").strip()
         expected = main_text_estimate(tree)
         if len(first) >= SECOND_PASS_BELOW * expected:
             return first
-        second = (trafilatura.extract(_copy(tree), favor_recall=True, include_comments=False, **options) or "")
-        second = second.strip()
+        recalled = trafilatura.extract(_copy(tree), favor_recall=True, include_comments=False, **options)
+        second = (recalled or "").strip()
         if len(second) < SECOND_PASS_BELOW * expected:
             # Last resort: a theme whose article container is classed like comments ("comment-body").
             anyway = trafilatura.extract(_copy(tree), favor_recall=True, include_comments=True, **options)
