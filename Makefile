@@ -51,6 +51,7 @@ bench: setup setup-sam
 	$(BIN)/python scripts/bench_tokens.py
 	$(BIN)/python scripts/bench_fetch.py
 	$(BIN)/python scripts/bench_extract.py
+	$(BIN)/python scripts/bench_dates.py
 
 ## validate: SAM's own lint, then cfn-lint with the serverless rules (waivers are commented in the template)
 validate: setup-sam

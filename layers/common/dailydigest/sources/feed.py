@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 MAX_PAGES_PER_SOURCE = 60
 """Pages fetched for full text per source and run (the newest in-window items first, undated last)."""
-FEED_TYPES = ("*+xml", "application/xml", "application/json", "text/*", "application/octet-stream")
+FEED_TYPES = ("*+xml", "application/xml", "*+json", "application/json", "text/*", "application/octet-stream")
 """Feeds come labelled every which way; the parser decides whether the body is a feed."""
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 _TITLE_LIMIT = 300
