@@ -27,15 +27,15 @@ from dailydigest.news.text import guess_language
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest, WebResponse
 from dailydigest.sources.dates import language_codes, parse_date, site_zone
 from dailydigest.sources.extract import extract_main_text, page_published, parse_page, without_headline
-from dailydigest.sources.feed_parse import FeedEntry, FeedError, ParsedFeed, clean_text, parse_feed
+from dailydigest.sources.feed_parse import FeedEntry, FeedError, ParsedFeed, fragment_text, parse_feed
 from dailydigest.web.charset import decode_html
 
 __all__ = [
     "FeedSource",
-    "clean_text",
     "feed_articles",
     "fetch_all",
     "fill_text",
+    "fragment_text",
     "with_page_text",
     "without_headline",
 ]

@@ -82,7 +82,7 @@ def parse_feed(body: bytes) -> ParsedFeed:
     info: dict[str, Any] = parsed.get("feed", {})
     return ParsedFeed(
         format=version or "unknown",
-        title=clean_text(str(info.get("title", ""))),
+        title=fragment_text(str(info.get("title", ""))),
         language=str(info.get("language", ""))[:16],
         entries=tuple(_rss_entry(entry) for entry in entries[:MAX_ENTRIES_PER_FEED]),
         warning=f"recovered from markup errors: {str(exception)[:200]}" if recovered else "",
@@ -92,11 +92,11 @@ def parse_feed(body: bytes) -> ParsedFeed:
 
 def _rss_entry(entry: dict[str, Any]) -> FeedEntry:
     source = entry.get("source")
-    source_title = clean_text(str(source.get("title", ""))) if isinstance(source, Mapping) else ""
+    source_title = fragment_text(str(source.get("title", ""))) if isinstance(source, Mapping) else ""
     return FeedEntry(
-        title=clean_text(str(entry.get("title", ""))),
+        title=fragment_text(str(entry.get("title", ""))),
         link=str(entry.get("link", "")).strip(),
-        summary=clean_text(str(entry.get("summary", ""))),
+        summary=fragment_text(str(entry.get("summary", ""))),
         # dict.get: feedparser's own lookup maps a missing `published` to `updated`, with a warning.
         dates=tuple(text for key in _DATE_KEYS if isinstance(text := dict.get(entry, key), str) and text),
         source_title=source_title,
@@ -122,7 +122,7 @@ def parse_json_feed(body: bytes) -> ParsedFeed:
     version = str(document["version"]).rstrip("/").rsplit("/", 1)[-1]
     return ParsedFeed(
         format=f"json{version.replace('.', '')}",
-        title=clean_text(_text(document.get("title"))),
+        title=fragment_text(_text(document.get("title"))),
         language=_text(document.get("language"))[:16],
         entries=tuple(entries),
     )
@@ -135,9 +135,9 @@ def _json_entry(item: Mapping[str, Any]) -> FeedEntry:
     summary = _text(item.get("summary")) or _text(item.get("content_text")) or _text(item.get("content_html"))
     dates = tuple(text for key in ("date_published", "date_modified") if (text := _text(item.get(key))))
     return FeedEntry(
-        title=clean_text(_text(item.get("title"))),
+        title=fragment_text(_text(item.get("title"))),
         link=link.strip(),
-        summary=clean_text(summary),
+        summary=fragment_text(summary),
         dates=dates,
     )
 
@@ -167,7 +167,7 @@ class _TextCollector(HTMLParser):
             self.parts.append(data)
 
 
-def clean_text(fragment: str) -> str:
+def fragment_text(fragment: str) -> str:
     """Plain text from a feed's HTML fragment: tags dropped, entities decoded, spaces collapsed."""
     if "<" not in fragment:
         return _WHITESPACE.sub(" ", html.unescape(fragment)).strip()
