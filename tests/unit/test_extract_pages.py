@@ -112,3 +112,12 @@ def test_the_pages_own_date(
     tree = parse_page(html)
     assert tree is not None
     assert page_published(tree, body, zone) == expected
+
+
+def test_an_xhtml_page_with_an_xml_declaration_is_read() -> None:
+    paragraph = "<p>Nimbus 3 ships with open weights and a longer context window for every user.</p>"
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml">'
+        f"<head><title>t</title></head><body><article>{paragraph * 4}</article></body></html>"
+    )
+    assert "open weights" in extract_main_text(page, "https://lab.example/x")

@@ -41,12 +41,16 @@ _DATELINE_CHARS = 200
 _LAYOUT_CELL_CHARS = 200
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _TITLE_SEPARATORS = re.compile(r"\s*[|｜\-–—:：_]\s*")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def parse_page(page: str | bytes) -> HtmlElement | None:
     """The page as an lxml tree (None for a page lxml cannot read)."""
     from lxml import etree, html
 
+    if isinstance(page, str):
+        # XHTML's <?xml ... encoding=...?>: lxml refuses a declared encoding on text already decoded.
+        page = _XML_DECLARATION.sub("", page, count=1)
     try:
         tree = html.document_fromstring(page)
     except (etree.ParserError, ValueError):
