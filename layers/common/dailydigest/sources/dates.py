@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import email.utils
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -70,15 +71,22 @@ def parse_date(text: str, zone: dt.tzinfo | None = None, languages: Sequence[str
     # A day needs at least a day and a year: "2026" or "Nov 2026" is not a publication date.
     if len(_DIGIT_RUNS.findall(text)) < 2:
         return None
-    try:
-        parsed = _parse(text, zone, languages)
-    except (ValueError, OverflowError, TypeError, IndexError):
-        return None
+    china = zone is not None and dt.datetime(2026, 1, 1, tzinfo=zone).utcoffset() == _CHINA_OFFSET
+    parsed = _parse_cached(text, tuple(languages), china)
     if parsed is None or not _MIN_YEAR <= parsed.year <= _MAX_YEAR:
         return None
     if parsed.tzinfo is None and zone is not None:
         return parsed.replace(tzinfo=zone)
     return parsed
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(text: str, languages: tuple[str, ...], china: bool) -> dt.datetime | None:
+    # A feed's dates are read twice (once for the zone its dates share, once per entry): read once.
+    try:
+        return _parse(text, dt.timezone(_CHINA_OFFSET) if china else None, languages)
+    except (ValueError, OverflowError, TypeError, IndexError):
+        return None
 
 
 def _parse(text: str, zone: dt.tzinfo | None, languages: Sequence[str]) -> dt.datetime | None:
@@ -118,7 +126,7 @@ def _rfc822(text: str, zoned: bool, zone: dt.tzinfo | None) -> dt.datetime | Non
         return wall
     offset = dt.timedelta(seconds=fields[9] or 0)
     # "CST" is China Standard Time on Chinese sites, US Central (-06:00) elsewhere.
-    if _CST.search(text) and zone is not None and wall.replace(tzinfo=zone).utcoffset() == _CHINA_OFFSET:
+    if _CST.search(text) and zone is not None and zone.utcoffset(wall) == _CHINA_OFFSET:
         offset = _CHINA_OFFSET
     return wall.replace(tzinfo=dt.timezone(offset))
 

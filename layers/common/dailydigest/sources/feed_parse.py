@@ -22,7 +22,7 @@ from typing import Any
 
 import feedparser
 
-from dailydigest.sources.dates import common_offset, parse_date
+from dailydigest.sources.dates import common_offset, language_codes, parse_date
 
 MAX_ENTRIES_PER_FEED = 100
 _WHITESPACE = re.compile(r"\s+")
@@ -57,7 +57,8 @@ class ParsedFeed:
     def publisher_offset(self) -> dt.tzinfo | None:
         """The one non-UTC offset this feed's zoned dates share, if they share one."""
         texts = [*self.feed_dates, *(text for entry in self.entries for text in entry.dates)]
-        return common_offset(parse_date(text) for text in texts[:300])
+        languages = language_codes(self.language)
+        return common_offset(parse_date(text, languages=languages) for text in texts[:300])
 
 
 class FeedError(ValueError):
