@@ -25,6 +25,7 @@ from dailydigest.models.topic import Topic
 from dailydigest.news.gather import Window, in_window, is_aggregator_link, published_timestamp, window_for
 from dailydigest.news.text import guess_language
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest, WebResponse
+from dailydigest.settings import FetchSettings
 from dailydigest.sources.dates import language_codes, parse_date, site_zone
 from dailydigest.sources.extract import extract_main_text, page_published, parse_page, without_headline
 from dailydigest.sources.feed_parse import FeedEntry, FeedError, ParsedFeed, fragment_text, parse_feed
@@ -55,7 +56,7 @@ _TEXT_LIMIT = 200_000
 class FeedSource:
     """Articles from the RSS, Atom and JSON feeds listed in a topic's `feeds`."""
 
-    def __init__(self, web: WebClient, max_page_bytes: int = 5_000_000) -> None:
+    def __init__(self, web: WebClient, max_page_bytes: int = FetchSettings().max_bytes) -> None:
         self.web = web
         self.max_page_bytes = max_page_bytes
 
