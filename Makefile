@@ -56,7 +56,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: pipeline wall time, cold starts and sizes from the built artifacts (figures, never asserted)
+## bench: pipeline wall time, cold starts, sizes, extraction shares (figures, never asserted)
 bench: setup setup-sam
 	PATH="$(CURDIR)/$(SAM_VENV)/bin:$$PATH" $(BIN)/python scripts/bench_pipeline.py
 	PATH="$(CURDIR)/$(SAM_VENV)/bin:$$PATH" $(BIN)/python scripts/bench_coldstart.py
@@ -64,6 +64,8 @@ bench: setup setup-sam
 	$(BIN)/python scripts/bench_fetch.py
 	$(BIN)/python scripts/bench_google_news.py
 	$(BIN)/python scripts/bench_clustering.py
+	$(BIN)/python scripts/bench_extract.py
+	$(BIN)/python scripts/bench_dates.py
 
 ## validate: SAM's own lint, then cfn-lint with the serverless rules (waivers are commented in the template)
 validate: setup-sam

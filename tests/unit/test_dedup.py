@@ -111,7 +111,8 @@ def test_the_same_story_from_three_outlets_with_different_headlines_is_one_story
 
 
 def test_bare_headlines_are_not_usable_articles() -> None:
-    bare = Article.model_validate({"url": "https://a.example/1", "title": "只有標題"})
+    published = dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC)
+    bare = Article.model_validate({"url": "https://a.example/1", "title": "只有標題", "published": published})
     bundle = gather_stories(topic(), DAY, [ListSource([bare])])
     assert bundle.article_count == 1
     assert usable_articles(bundle) == 0

@@ -77,9 +77,11 @@ def test_window_follows_the_topic_time_zone_and_length() -> None:
         (dt.datetime(2026, 11, 27, 0, 30, tzinfo=TAIPEI), True),
         (dt.datetime(2026, 11, 26, 23, 59, tzinfo=TAIPEI), False),
         (dt.datetime(2026, 11, 20, 17, 0, tzinfo=TAIPEI), False),
-        (dt.datetime(2026, 11, 28, 12, 0), True),  # naive: read as UTC
-        (dt.datetime(2026, 11, 28, 17, 0), False),
-        (None, True),  # undated: kept
+        # Naive: read in the topic's zone (Asia/Taipei), never as UTC.
+        (dt.datetime(2026, 11, 28, 17, 0), True),  # the afternoon of the day (as UTC: after the window)
+        (dt.datetime(2026, 11, 26, 23, 30), False),  # the night before the window (as UTC: inside it)
+        (dt.datetime(2026, 11, 28, 23, 59), True),
+        (None, False),  # undated: left out
     ],
 )
 def test_window_filter(published: dt.datetime | None, kept: bool) -> None:
@@ -380,10 +382,7 @@ def test_gather_caps_at_max_articles() -> None:
 def test_a_flood_of_reports_of_one_story_stays_within_the_limits() -> None:
     # Given 120 outlets reporting one release under the same headline, each with its own short note
     url, title, _ = STORY_X[0]
-    flood = [
-        _article(f"{url}?id={i}", title=title, text=f"編號 {i * 7919} 的讀者來信。", published=None)
-        for i in range(120)
-    ]
+    flood = [_article(f"{url}?id={i}", title=title, text=f"編號 {i * 7919} 的讀者來信。") for i in range(120)]
 
     bundle = gather_stories(_topic(max_articles=50), DAY, [ListSource(flood)])
 

@@ -54,6 +54,11 @@ class Window:
     start: dt.datetime
     end: dt.datetime
 
+    @property
+    def zone(self) -> dt.tzinfo:
+        """The topic's zone, in which a time written without one is read."""
+        return self.end.tzinfo or dt.UTC
+
 
 def window_for(topic: Topic, day: dt.date) -> Window:
     """The window ends at the next midnight in the topic's time zone and spans window_hours."""
@@ -63,11 +68,15 @@ def window_for(topic: Topic, day: dt.date) -> Window:
     return Window(start=end - dt.timedelta(hours=topic.window_hours), end=end)
 
 
-def published_at(article: Article) -> dt.datetime | None:
-    """The article's publication time, time zone aware (a naive time is UTC); None when undated."""
+def published_at(article: Article, zone: dt.tzinfo = dt.UTC) -> dt.datetime | None:
+    """The article's publication time, time zone aware; None when undated.
+
+    A naive time is a wall-clock time whose zone neither the feed nor the page gave: it is read
+    in `zone`, the topic's zone when there is a topic (UTC only to order articles without one).
+    """
     published = article.published
     if published is not None and published.tzinfo is None:
-        return published.replace(tzinfo=dt.UTC)
+        return published.replace(tzinfo=zone)
     return published
 
 
@@ -78,9 +87,32 @@ def published_timestamp(article: Article, undated: float) -> float:
 
 
 def in_window(article: Article, window: Window) -> bool:
-    """Undated articles are kept: a feed that omits dates still lists current news."""
-    published = published_at(article)
-    return published is None or window.start < published <= window.end
+    """Whether the article was published inside the window (naive times read in the topic's zone).
+
+    An article whose date could not be established is not: an undated item in a feed is as likely
+    last year's as today's, and a dated digest must not pass old news off as the day's.
+    """
+    published = published_at(article, window.zone)
+    return published is not None and window.start < published <= window.end
+
+
+def in_zone(article: Article, zone: dt.tzinfo) -> Article:
+    """The article with a naive publication time read in `zone` (unchanged otherwise)."""
+    published = published_at(article, zone)
+    if published is article.published:
+        return article
+    return article.model_copy(update={"published": published})
+
+
+def _windowed(articles: Sequence[Article], window: Window, topic: Topic) -> list[Article]:
+    kept = []
+    for article in articles:
+        if article.published is None:
+            # Left out, and said so: a reader of the log can see which outlets need a dated feed.
+            logger.info("undated article left out", extra={"topic": topic.slug, "url": str(article.url)})
+        elif in_window(article, window):
+            kept.append(in_zone(article, window.zone))
+    return kept
 
 
 def gather_stories(
@@ -93,7 +125,7 @@ def gather_stories(
     """
     collected = _collect(topic, day, sources)
     window = window_for(topic, day)
-    recent = [article for article in collected if in_window(article, window)]
+    recent = _windowed(collected, window, topic)
     pages = drop_aggregator_copies(drop_duplicate_urls(preferred_first(recent)))
     unique = drop_near_duplicates(preferred_first(most_recent(pages)))
     stories = rank_stories(build_stories(unique, ignore=topic_terms(topic)))
@@ -105,6 +137,7 @@ def gather_stories(
             "topic": topic.slug,
             "date": day.isoformat(),
             "collected": len(collected),
+            "undated": sum(article.published is None for article in collected),
             "in_window": len(recent),
             "unique": len(unique),
             "clustered": len(stories),
