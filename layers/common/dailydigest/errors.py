@@ -17,6 +17,10 @@ class NotFoundError(DigestError):
     """A key that is not in the store."""
 
 
+class ConflictError(DigestError):
+    """A conditional write that kept losing to other writers of the same key."""
+
+
 class PublishError(DigestError):
     """The post could not be published."""
 

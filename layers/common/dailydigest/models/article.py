@@ -42,6 +42,8 @@ class Story(BaseModel):
     title: ShortText
     articles: Annotated[tuple[Article, ...], Field(min_length=1, max_length=50)]
     is_update: bool = False
+    follows: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,64}$")] | None = None
+    """For an update: the id of the earlier story it updates (its entry in the topic's ledger)."""
 
 
 class StoryBundle(BaseModel):
