@@ -95,7 +95,12 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> set[str]:
             if not chinese and not sentence[: match.start()].strip(" \"'“‘([「"):
                 continue  # the sentence's opening word
             word = match.group().lower()
-            if word not in _NOT_NAMES and word not in ignore and 2 < len(word) <= MAX_TOKEN_CHARS:
+            # The topic's own names (as `tokens` folds them) say nothing about which story it is.
+            if (
+                word not in _NOT_NAMES
+                and 2 < len(word) <= MAX_TOKEN_CHARS
+                and not ignore.intersection(tokens(word))
+            ):
                 found.add(word)
     return found
 

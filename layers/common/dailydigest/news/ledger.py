@@ -225,9 +225,9 @@ class LedgerMemory:
             # neither judged against nor merged into the other story's facts.
             logger.info("story resembles an earlier one, kept as new", extra={"story": story.id})
             return [story]
-        # An informative article that on its own has no tie to the earlier story was clustered
-        # with it by mistake: it is a new story, not an update.
-        fresh = [a for a in informative if choose(fingerprint([a], ignore), [known]) is None]
+        # An article not seen before that on its own has no tie to the earlier story was
+        # clustered with it by mistake: it is a new story, neither an update nor a re-report.
+        fresh = [a for a in unseen if choose(fingerprint([a], ignore), [known]) is None]
         updates = sorted(
             (a for a in informative if a not in fresh), key=lambda a: -len(news[a.url].new_facts)
         )
