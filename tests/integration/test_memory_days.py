@@ -115,7 +115,7 @@ def record_at_once(store: Store, days: int) -> None:
         try:
             urls = [str(a.url) for story in bundle.stories for a in story.articles]
             remember_published(store, bundle, urls)
-        except BaseException as exc:  # noqa: BLE001 -- reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=render, args=(bundle,)) for bundle in bundles]

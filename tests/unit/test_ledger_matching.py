@@ -97,7 +97,8 @@ def test_a_weak_match_with_new_facts_is_a_new_story_not_an_update() -> None:
     lookalike = Report(
         "雲雀模型推出語音助理 Nimbus Voice Pro 企業版",
         (
-            "雲雀模型企業版 Nimbus Voice Pro 支援 48 種語言、99.5% 準確率，每席 25 美元，Azure 與 Horizon 合作上架。",
+            "雲雀模型企業版 Nimbus Voice Pro 支援 48 種語言、99.5% 準確率，"
+            "每席 25 美元，Azure 與 Horizon 合作上架。",
         ),
     )
     today = story(article(lookalike, "https://other.example/voice-pro"))
