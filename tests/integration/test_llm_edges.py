@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
+from dailydigest.errors import LlmError
 from dailydigest.observability import metrics
 from dailydigest.render.post import render_post
 from dailydigest.summarize.chinese import simplified_chars
 from dailydigest.summarize.llm import messages as prompt_messages
 from dailydigest.summarize.llm import summarizer as llm
 from dailydigest.summarize.llm.material import build_material, looks_like_instruction
-from dailydigest.summarize.llm.summarizer import LlmError
 from tests.support.fake_openai import Answer, FakeOpenAI, chat, error
 from tests.support.llm_fixtures import (
     CANARY,
@@ -206,7 +206,7 @@ def test_the_extractive_fallback_is_taiwan_traditional_too(server: FakeOpenAI) -
 def test_each_article_is_trimmed_to_the_per_article_budget(server: FakeOpenAI) -> None:
     # Given long articles, a roomy context and a 50-token budget per article
     summarizer = make(server, context_tokens=16_000, article_tokens=50)
-    plan = prompt_messages.plan(topic(), DAY, build_material(long_stories()), summarizer.options.budget)
+    plan = prompt_messages.plan(topic(), DAY, build_material(long_stories()), summarizer.budget)
     assert plan.mode == "single"
     server.queue(chat(dumps(answer())))
     summarizer.summarize(topic(), DAY, long_stories())
@@ -220,7 +220,7 @@ def test_each_article_is_trimmed_to_the_per_article_budget(server: FakeOpenAI) -
 
 def test_a_map_step_without_usable_notes_uses_the_article_leads(server: FakeOpenAI) -> None:
     summarizer = make(server, context_tokens=2_000, max_output_tokens=700, article_tokens=600)
-    plan = prompt_messages.plan(topic(), DAY, build_material(long_stories()), summarizer.options.budget)
+    plan = prompt_messages.plan(topic(), DAY, build_material(long_stories()), summarizer.budget)
     assert plan.mode == "map_reduce"
 
     def reply(body: dict[str, Any]) -> Answer:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dailydigest.cli import build_parser
-from dailydigest.commands.local import BadInput
+from dailydigest.errors import BadInput
 from dailydigest.news.ledger import load_ledger, remember_published
 from dailydigest.store.local import DirectoryStore
 from tests.support.memory_days import D1, D2, ITEMS, memory_topic

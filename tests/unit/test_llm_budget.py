@@ -6,13 +6,12 @@ from collections.abc import Sequence
 
 import pytest
 
+from dailydigest.errors import CostCapReached, TimeBudgetSpent
 from dailydigest.summarize.llm import budget
 from dailydigest.summarize.llm.budget import (
     Budget,
-    CostCapReached,
     Ledger,
     Measure,
-    TimeBudgetSpent,
     estimate_messages,
     estimate_tokens,
     fit_article_tokens,

@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from dailydigest.errors import ConfigError
+from dailydigest.errors import ConfigError, describe_validation_error
 from dailydigest.models.types import SHORT_TEXT_MAX, Slug
 
 # No control characters: a query goes into a search URL and a prompt, a name into posts and pages.
@@ -139,15 +139,6 @@ def load_topics(path: Path) -> TopicsFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"topics file unreadable: {path} ({exc})") from None
     return parse_topics(text, origin=str(path))
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    """The first validation problem as one readable clause."""
-    first = exc.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "value"
-    more = exc.error_count() - 1
-    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    return f"{where}: {first['msg']}{suffix}"
 
 
 def _first_line(exc: Exception) -> str:

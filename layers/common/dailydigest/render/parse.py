@@ -14,9 +14,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from dailydigest.errors import PostFormatError
+from dailydigest.errors import PostFormatError, describe_validation_error
 from dailydigest.models.digest import FIXED_TAGS, Digest
-from dailydigest.models.topic import describe_validation_error
 from dailydigest.render.escape import unescape_html, unescape_markdown
 from dailydigest.render.locale import LOCALES, LocaleStrings, pattern_regex
 from dailydigest.store.keys import image_path
