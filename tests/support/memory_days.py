@@ -150,6 +150,12 @@ ITEMS = (
         _at(D4, 8),
         "評測週刊",
     ),
+    Item(
+        RELEASE_EN,
+        "https://www.lab.example/blog/nimbus-3/?utm_source=newsletter&utm_medium=email&ref=weekly",
+        _at(D4, 6),
+        "Nimbus Lab",
+    ),
     Item(PRICE_UPDATE, "https://market.example/nimbus-api-price-2.html", _at(D4, 10), "市場觀測站"),
     Item(HOSPITAL, "https://health.example/ntuh-nimbus.html", _at(D4, 15), "健康新聞網"),
     # 11-29

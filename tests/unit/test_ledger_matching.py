@@ -8,7 +8,7 @@ from collections import Counter
 from dailydigest.models.article import Article, Story
 from dailydigest.news.fingerprint import Fingerprint, balanced_terms, fingerprint, script
 from dailydigest.news.gather import story_id, topic_terms
-from dailydigest.news.ledger import Ledger, LedgerMemory, record
+from dailydigest.news.ledger import Ledger, LedgerEntry, LedgerMemory, record
 from dailydigest.news.matching import SAME_STORY_OVERLAP, Known, choose
 from tests.support.news_fixtures import (
     NEW_STORY,
@@ -163,3 +163,31 @@ def test_an_update_leads_with_the_report_bringing_most_that_is_new() -> None:
 
     assert update.is_update and update.title == more.title
     assert [str(a.url) for a in update.articles] == ["https://c.example/405b-more", "https://b.example/405b"]
+
+
+def test_a_small_new_story_weakly_resembling_an_old_one_is_not_lost() -> None:
+    # Given today a small story (no figures or names), and a covered story sharing a quarter of
+    # its key terms and none of its facts: a weak match
+    small = Report(
+        "雲雀模型舉辦台語轉寫比賽　學生組隊參加",
+        ("雲雀模型團隊舉辦台語即時轉寫比賽，邀請大專學生組隊參加，優勝隊伍可到團隊實習。",),
+    )
+    today = story(article(small, "https://community.example/contest"))
+    terms = fingerprint(today.articles, topic_terms(topic())).terms
+    shared = len(terms) // 4
+    entry = LedgerEntry(
+        story_ids=("voice-launch",),
+        title="雲雀模型推出語音版",
+        days=(DAY1,),
+        urls=("https://technews.example/voice",),
+        terms=(*terms[:shared], *(f"other{n}" for n in range(len(terms) - shared))),
+        facts=("300",),
+    )
+    ledger = Ledger(topic="nimbus", entries=(entry,))
+    match = choose(fingerprint(today.articles, topic_terms(topic())), ledger.known_on(DAY2))
+    assert match is not None and not match.strong
+
+    # When it is screened, then it is kept as a new story: a weak match leaves out only a retelling
+    kept = LedgerMemory(ledger, topic(), DAY2).screen([today])
+
+    assert [(s.id, s.is_update) for s in kept] == [(today.id, False)]

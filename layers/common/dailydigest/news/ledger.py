@@ -211,18 +211,20 @@ class LedgerMemory:
         known = self.ledger.known_on(self.day)
         kept: list[Story] = []
         for story in stories:
-            match = choose(fingerprint(story.articles, ignore), known)
-            kept.extend([story] if match is None else self._judge(story, match, ignore))
+            today = fingerprint(story.articles, ignore)
+            match = choose(today, known)
+            kept.extend([story] if match is None else self._judge(story, today, match, ignore))
         return kept
 
-    def _judge(self, story: Story, match: Match, ignore: frozenset[str]) -> list[Story]:
+    def _judge(self, story: Story, today: Fingerprint, match: Match, ignore: frozenset[str]) -> list[Story]:
         known = match.known
         unseen = [a for a in story.articles if canonical_url(str(a.url)) not in known.urls]
         news = {a.url: novelty(a, known.facts, ignore) for a in unseen}
         informative = [a for a in unseen if news[a.url].material]
-        if informative and not match.strong:
-            # A weak match (a few shared words) that brings new facts is a story of its own: it is
-            # neither judged against nor merged into the other story's facts.
+        if not match.strong and (informative or not today.facts & known.facts):
+            # A weak match (a few shared words) is a re-report only when it retells the earlier
+            # story's facts and adds none; otherwise it is a story of its own, neither judged
+            # against nor merged into the other story's facts (and a small story is not lost).
             logger.info("story resembles an earlier one, kept as new", extra={"story": story.id})
             return [story]
         # An article not seen before that on its own has no tie to the earlier story was
