@@ -8,6 +8,7 @@ without usable notes, the metrics, and hostile articles reaching the extractive 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -111,7 +112,9 @@ def test_calls_are_shortened_to_fit_the_run_time_budget(
     digest = make(server, timeout=5.0, max_retries=1, run_seconds=1.0).summarize(topic(), DAY, stories())
     # Then each of the two attempts had half the budget, not 5 seconds
     assert digest.generator == "extractive"
-    assert "timed out after 0.5s" in digest.fallback_reason
+    timeouts = [float(t) for t in re.findall(r"timed out after ([0-9.]+)s", digest.fallback_reason)]
+    # At most half of the second left (planning takes a moment of it), never the 5-second timeout.
+    assert timeouts and all(0 < t <= 0.5 for t in timeouts)
 
 
 def test_a_spent_time_budget_stops_the_run_before_the_next_call(

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 from dailydigest.errors import ConfigError
-from dailydigest.models.topic import load_topics, parse_topics
-from dailydigest.runs.ids import new_run_id, topic_today
+from dailydigest.models.topic import topic_today
+from dailydigest.runs.ids import new_run_id
 from dailydigest.settings import Settings
+from dailydigest.topics import load_topics, parse_topics
 
 
 def test_defaults_are_the_local_adapters() -> None:

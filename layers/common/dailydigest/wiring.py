@@ -9,10 +9,11 @@ from pathlib import Path
 
 from dailydigest.errors import ConfigError
 from dailydigest.models.digest import Digest
-from dailydigest.models.topic import TopicsFile, load_topics, parse_topics
+from dailydigest.models.topic import TopicsFile
 from dailydigest.ports import ArticleSource, Bus, Publisher, Store, Summarizer, WebClient
 from dailydigest.settings import ArchiveSettings, Settings
 from dailydigest.store import keys
+from dailydigest.topics import load_topics, parse_topics
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 

@@ -198,7 +198,7 @@ def cost_usd(price: tuple[float, float], prompt_tokens: int, completion_tokens: 
 
 
 @dataclass
-class Ledger:
+class UsageMeter:
     """Tokens, calls, cost and time of one summarize run, and the caps that stop a runaway one."""
 
     prices: Mapping[str, tuple[float, float]]

@@ -33,7 +33,7 @@ from dailydigest.ports import Store, Summarizer
 from dailydigest.settings import LlmSettings
 from dailydigest.summarize.llm import messages as prompt_messages
 from dailydigest.summarize.llm import prompts
-from dailydigest.summarize.llm.budget import Budget, Ledger, Plan
+from dailydigest.summarize.llm.budget import Budget, Plan, UsageMeter
 from dailydigest.summarize.llm.cache import DigestCache, cache_key
 from dailydigest.summarize.llm.client import ChatEndpoint, Question, Reply
 from dailydigest.summarize.llm.material import Material, PromptStory, build_material
@@ -126,7 +126,9 @@ class LlmSummarizer:
                 emit_run_metrics(None, outcome="cached")
                 usage = cached.usage.model_copy(update={"cached": True}) if cached.usage else None
                 return cached.model_copy(update={"usage": usage})
-        ledger = Ledger(self.options.prices, self.options.cost_cap_usd, run_seconds=self.options.run_seconds)
+        ledger = UsageMeter(
+            self.options.prices, self.options.cost_cap_usd, run_seconds=self.options.run_seconds
+        )
         material = build_material(stories)
         try:
             digest = self._write(topic, day, material, ledger)
@@ -164,7 +166,7 @@ class LlmSummarizer:
         return digest
 
     def _fall_back(
-        self, topic: Topic, day: dt.date, stories: Sequence[Story], reason: str, ledger: Ledger
+        self, topic: Topic, day: dt.date, stories: Sequence[Story], reason: str, ledger: UsageMeter
     ) -> Digest:
         where = f"{topic.slug} {day.isoformat()}"
         if self.options.on_failure == "fail" or self.fallback is None:
@@ -176,7 +178,7 @@ class LlmSummarizer:
         digest = self.fallback.summarize(topic, day, stories)
         return digest.model_copy(update={"fallback_reason": reason[:500], "usage": ledger.usage()})
 
-    def _write(self, topic: Topic, day: dt.date, material: Material, ledger: Ledger) -> Digest:
+    def _write(self, topic: Topic, day: dt.date, material: Material, ledger: UsageMeter) -> Digest:
         plan = prompt_messages.plan(topic, day, material, self.budget)
         failures: list[str] = []
         for model in self.models:
@@ -188,7 +190,7 @@ class LlmSummarizer:
         raise ModelUnavailable("no model could answer (" + "; ".join(failures) + ")")
 
     def _write_with(
-        self, model: str, plan: Plan, topic: Topic, day: dt.date, material: Material, ledger: Ledger
+        self, model: str, plan: Plan, topic: Topic, day: dt.date, material: Material, ledger: UsageMeter
     ) -> Digest:
         budget = self.budget
         if plan.mode == "map_reduce":
@@ -216,7 +218,7 @@ class LlmSummarizer:
         material: Material,
         batch: Sequence[int],
         article_tokens: int,
-        ledger: Ledger,
+        ledger: UsageMeter,
     ) -> dict[int, list[CitedPoint]]:
         """The map step for one batch of stories; a story the model gives no usable notes for is
         represented by its articles' leading sentences."""
@@ -249,7 +251,7 @@ class LlmSummarizer:
         model: str,
         question: Question,
         locale: str,
-        ledger: Ledger,
+        ledger: UsageMeter,
         check: Callable[[Reply], Outcome[Value]],
     ) -> Value:
         first = self._complete(model, question, ledger)
@@ -265,7 +267,7 @@ class LlmSummarizer:
         repair.append(
             {
                 "role": "user",
-                "content": prompts.render(
+                "content": prompts.render_prompt(
                     "repair", locale, errors=outcome.errors, truncated=outcome.truncated
                 ),
             }
@@ -280,7 +282,7 @@ class LlmSummarizer:
 
     # --- the endpoint, within the run's budgets -------------------------------------------------------
 
-    def _complete(self, model: str, question: Question, ledger: Ledger) -> Reply:
+    def _complete(self, model: str, question: Question, ledger: UsageMeter) -> Reply:
         """One call, refused beforehand when its worst case would pass the cost cap, and recorded."""
         estimate = self.endpoint.estimate(question)
         ledger.ensure_room(model, estimate, question.max_tokens)
@@ -293,7 +295,7 @@ class LlmSummarizer:
         ledger.record(model, reply.prompt_tokens, reply.completion_tokens)
         return reply
 
-    def _attempt_seconds(self, ledger: Ledger) -> float:
+    def _attempt_seconds(self, ledger: UsageMeter) -> float:
         """One attempt's timeout: the configured one, shortened so that the SDK's attempts
         (1 + retries) fit the run's remaining time budget."""
         left = ledger.seconds_left(MIN_CALL_SECONDS)
