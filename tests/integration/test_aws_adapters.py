@@ -162,3 +162,21 @@ def test_threads_racing_update_on_s3_lose_nothing(s3_store: S3Store) -> None:
     store = S3Store(s3_store.bucket, s3_store.prefix, AtomicRequests(s3_store.client))  # type: ignore[arg-type]
     race(store, "ledger/qwen.json", 6)
     assert json.loads(store.get("ledger/qwen.json")) == [f"day-{n:02d}" for n in range(6)]
+
+
+def test_s3_conditional_write_on_an_sdk_without_it_is_one_clear_error(s3_store: S3Store) -> None:
+    from botocore.exceptions import ParamValidationError
+
+    class OldClient:
+        """A client whose botocore predates IfMatch (it validates parameters before sending)."""
+
+        exceptions = s3_store.client.exceptions
+
+        def put_object(self, **params: object) -> None:
+            raise ParamValidationError(report='Unknown parameter in input: "IfMatch"')
+
+    old = S3Store("digest-bucket", "", OldClient())  # type: ignore[arg-type]
+    with pytest.raises(
+        ConfigError, match=r"cannot make S3 conditional writes \(needs botocore >= 1\.35\.69\)"
+    ):
+        old.put_if("ledger/qwen.json", b"x", "application/json", '"etag"')

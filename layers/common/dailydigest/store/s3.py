@@ -63,6 +63,8 @@ class S3Store:
         return response["Body"].read(), response["ETag"]
 
     def put_if(self, key: str, data: bytes, content_type: str, version: str | None) -> bool:
+        from botocore.exceptions import ParamValidationError  # loaded with the client already
+
         bucket, full_key = self.bucket, self.prefix + key
         try:
             if version is None:
@@ -79,6 +81,11 @@ class S3Store:
             if _error_code(exc) in _LOST_RACE or (version is not None and _error_code(exc) == "NoSuchKey"):
                 return False
             raise
+        except ParamValidationError as exc:
+            # An SDK older than S3's conditional writes refuses the parameter before sending.
+            raise ConfigError(
+                f"this boto3/botocore cannot make S3 conditional writes (needs botocore >= 1.35.69): {exc}"
+            ) from None
         return True
 
     def exists(self, key: str) -> bool:
