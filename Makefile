@@ -50,6 +50,7 @@ bench: setup setup-sam
 	PATH="$(CURDIR)/$(SAM_VENV)/bin:$$PATH" $(BIN)/python scripts/bench_coldstart.py
 	$(BIN)/python scripts/bench_tokens.py
 	$(BIN)/python scripts/bench_fetch.py
+	$(BIN)/python scripts/bench_memory.py
 
 ## validate: SAM's own lint, then cfn-lint with the serverless rules (waivers are commented in the template)
 validate: setup-sam
