@@ -191,3 +191,24 @@ def test_a_small_new_story_weakly_resembling_an_old_one_is_not_lost() -> None:
     kept = LedgerMemory(ledger, topic(), DAY2).screen([today])
 
     assert [(s.id, s.is_update) for s in kept] == [(today.id, False)]
+
+
+def test_a_title_case_retelling_is_not_an_update() -> None:
+    # Given the price cut covered, and today an English outlet retelling it under a Title Case
+    # headline with a Title Case standfirst (capitals of style, not names)
+    covered = story(article(PRICE_CUT, "https://market.example/price.html", DAY1))
+    ledger = _ledger_with(covered)
+    retelling = Report(
+        "Nimbus Slashes API Prices By 40 Percent, Output Costs Fall Too",
+        (
+            "Key Takeaways From The Nimbus Pricing Change",
+            "Nimbus cut its API price: a million input tokens now cost $0.60 instead of $1.00.",
+        ),
+        lang="en",
+    )
+
+    kept = LedgerMemory(ledger, topic(), DAY2).screen(
+        [story(article(retelling, "https://dev.example/prices"))]
+    )
+
+    assert kept == []

@@ -42,6 +42,7 @@ _ISO_DATE = re.compile(r"\b(?:19|20)\d\d[-/.](\d{1,2})[-/.](\d{1,2})\b")
 _CJK_DATE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日號号]")
 _EN_DATE = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b")
 _NAME = re.compile(r"\b[A-Z][A-Za-z]*[a-z][A-Za-z]*\b")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # Capitalised words that are not names: calendar words and sentence-openers of news prose.
 _NOT_NAMES = frozenset(
     {
@@ -91,6 +92,9 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> set[str]:
     found: set[str] = set()
     for sentence in split_sentences(text):
         chinese = any(is_cjk(char) for char in sentence)
+        words = _WORD.findall(sentence)
+        if not chinese and sum(word[0].isupper() for word in words) > len(words) / 2:
+            continue  # a heading in Title Case: its capitals are style, not names
         for match in _NAME.finditer(sentence):
             if not chinese and not sentence[: match.start()].strip(" \"'“‘([「"):
                 continue  # the sentence's opening word
@@ -106,10 +110,11 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> set[str]:
 
 
 def article_facts(article: Article, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
-    """The article's figures, dates and names; its own publication date (a dateline) left out."""
+    """The article's figures, dates and names; its own publication date (a dateline) left out, and
+    names taken from the body only (headlines are often in Title Case)."""
     text = f"{article.title}\n{article.body}"
     own_day = {f"date:{p.month:02d}-{p.day:02d}"} if (p := article.published) else set()
-    return frozenset(figures(text) | (dates(text) - own_day) | names(text, ignore))
+    return frozenset(figures(text) | (dates(text) - own_day) | names(article.body, ignore))
 
 
 def facts(text: str) -> set[str]:
