@@ -11,13 +11,14 @@ from dailydigest.models.digest import Digest
 from dailydigest.models.events import DigestWritten, PostPublished
 from dailydigest.news.ledger import remember_published
 from dailydigest.ports import Bus, PostFiles, Publisher, Store
+from dailydigest.settings import PublishSettings
 from dailydigest.store import keys
 from dailydigest.store.ops import read_if_present, write_if_changed
 
 logger = logging.getLogger(__name__)
 
 Renderer = Callable[[Digest], tuple[str, bytes]]
-DEFAULT_COMMIT_MESSAGE = "{name} daily digest for {date}"
+DEFAULT_COMMIT_MESSAGE = PublishSettings().commit_message
 # Updates the browsable archive with a published post; returns the archive URL of its page.
 Archiver = Callable[[Digest, str, bytes, str], str]
 
