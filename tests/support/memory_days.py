@@ -55,10 +55,11 @@ PRICE_CUT_EN = Report(
 FUNDING_EN = Report(
     "Nimbus Lab raises $300 million led by Horizon Ventures",
     (
-        "Nimbus Lab, the team behind the open-weights Nimbus models, has raised $300 million in a "
-        "Series B round led by Horizon Ventures, valuing the company at $2.1 billion.",
-        "Chief executive Lin Yu-ting said the money pays for a new training cluster of 4096 GPUs "
-        "and for doubling the research staff to 240 people by next autumn.",
+        "Nimbus Lab, the team that released the open-weights Nimbus models last month, has raised "
+        "$300 million in a Series B round led by Horizon Ventures, valuing the company at $2.1 billion.",
+        "Chief executive Lin Yu-ting said the money pays for a new training cluster of 4096 GPUs, "
+        "for the next model's longer context window and reasoning benchmark scores, and for doubling "
+        "the research staff to 240 people by next autumn.",
     ),
     lang="en",
 )
