@@ -212,3 +212,18 @@ def test_a_title_case_retelling_is_not_an_update() -> None:
     )
 
     assert kept == []
+
+
+def test_the_same_words_without_a_fact_in_common_never_make_an_update() -> None:
+    # Given the English release post covered, and today a funding report that recalls the
+    # release in the release's own words (a third of its key terms) but shares no fact with it
+    from tests.support.memory_days import FUNDING_EN
+
+    ledger = _ledger_with(story(article(RELEASE_EN, "https://lab.example/blog/nimbus-3", DAY1)))
+    funding = story(article(FUNDING_EN, "https://venture.example/series-b"))
+    match = choose(fingerprint(funding.articles, topic_terms(topic())), ledger.known_on(DAY2))
+    assert match is not None and match.basis == "terms" and not match.strong
+
+    kept = LedgerMemory(ledger, topic(), DAY2).screen([funding])
+
+    assert [(s.title, s.is_update) for s in kept] == [(FUNDING_EN.title, False)]

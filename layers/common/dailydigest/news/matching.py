@@ -3,9 +3,10 @@
 A cluster belongs to the earlier story it shares canonical URLs with first (the same page is the
 same story, whatever else matches), else to the one holding most of its facts, else to the one
 whose key terms it overlaps best. A match is *strong* when it rests on URLs, on facts, or on a
-clear overlap of key terms in one script; a *weak* one (a term overlap near the threshold, or
-names and figures alone across languages) may leave out a report that adds nothing, but never
-makes a story an update of another: a weakly matched cluster with new facts is a new story.
+clear overlap of key terms in one script with a fact in common; a *weak* one (a term overlap
+near the threshold or without a shared fact, or names and figures alone across languages) may
+leave out a report that only retells, but never makes a story an update of another: a weakly
+matched cluster with new facts is a new story.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ SAME_STORY_OVERLAP = 0.2
 Measured on the multi-day fixture (single reports, one script): one story 0.25 to 0.56,
 different stories 0.14 at most."""
 STRONG_OVERLAP = 0.3
-"""From this share of shared key terms (one script) the match is strong enough to be an update:
-a report with new figures shares 0.08 to 0.36 with the story it updates, so below this it needs
-shared facts or URLs to count as one."""
+"""From this share of shared key terms (one script), with at least one fact in common, the match
+is strong enough to be an update: a report with new figures shares 0.08 to 0.36 of its terms and
+1 to 4 facts with the story it updates; a different story told with the same words (a funding
+round recalling the release) shares up to 0.33 of its terms but no fact."""
 SAME_STORY_LATIN_OVERLAP = 0.6
 """Across languages (one side has no Chinese terms): the share of latin key terms (names, versions,
 figures) two reports must share. One story: 0.8 to 1.0; different stories up to 0.5 (an English
@@ -94,7 +96,9 @@ def choose(today: Fingerprint, candidates: Sequence[Known]) -> Match | None:
         best_score, best = max(scored, key=lambda pair: pair[0])
         threshold = SAME_STORY_OVERLAP if strong_from is not None else SAME_STORY_LATIN_OVERLAP
         if best_score >= threshold:
-            return Match(best, "terms", strong=strong_from is not None and best_score >= strong_from)
+            # Words alone, with no figure, date or name in common, never make an update.
+            clear = strong_from is not None and best_score >= strong_from
+            return Match(best, "terms", strong=clear and bool(today.facts & best.facts))
     return None
 
 
