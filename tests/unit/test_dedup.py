@@ -12,6 +12,7 @@ from dailydigest.news.gather import (
     drop_aggregator_copies,
     drop_near_duplicates,
     gather_stories,
+    preferred_first,
     usable_articles,
 )
 from tests.support.news_fixtures import (
@@ -87,7 +88,7 @@ def test_a_chinese_copy_with_light_edits_is_a_near_duplicate() -> None:
     )
     repost = _article("https://aggregator.example/r/123", edited, hour=11)
 
-    assert drop_near_duplicates([repost, original]) == [original]
+    assert drop_near_duplicates(preferred_first([repost, original])) == [original]
 
 
 def test_the_same_story_from_three_outlets_with_different_headlines_is_one_story() -> None:

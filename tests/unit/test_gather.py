@@ -18,6 +18,7 @@ from dailydigest.news.gather import (
     gather_stories,
     in_window,
     most_recent,
+    preferred_first,
     window_for,
 )
 from dailydigest.news.text import jaccard, shingles, split_sentences, tokens
@@ -176,7 +177,7 @@ def test_url_duplicates_keep_the_earliest_copy_without_tracking() -> None:
         published=dt.datetime(2026, 11, 28, 3, tzinfo=UTC),
     )
 
-    kept = drop_duplicate_urls([tracked, original])
+    kept = drop_duplicate_urls(preferred_first([tracked, original]))
 
     assert [(a.title, str(a.url)) for a in kept] == [("原始標題", "https://news.example/a.html")]
 
@@ -235,7 +236,7 @@ def test_near_duplicate_text_is_dropped(original: str, copy: str) -> None:
     )
 
     # When near duplicates are dropped
-    kept = drop_near_duplicates([repost, other, first])
+    kept = drop_near_duplicates(preferred_first([repost, other, first]))
 
     # Then the earlier original survives and the unrelated story is untouched
     assert sorted(str(a.url) for a in kept) == ["https://a.example/1", "https://c.example/9"]

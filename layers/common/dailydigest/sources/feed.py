@@ -28,6 +28,7 @@ from dailydigest.news.gather import Window, in_window, is_aggregator_link, publi
 from dailydigest.news.text import guess_language
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest, WebResponse
 from dailydigest.settings import FetchSettings
+from dailydigest.sources.page_meta import declared_canonical
 from dailydigest.web.charset import decode_html
 
 logger = logging.getLogger(__name__)
@@ -177,6 +178,7 @@ def with_page_text(article: Article, page: WebResponse) -> Article:
     update: dict[str, object] = {
         "text": text[:_TEXT_LIMIT],
         "language": article.language or guess_language(text),
+        "canonical": declared_canonical(decoded.text, page.url or url),
     }
     # A redirect (a feed proxy, an http -> https move) lands on the page's real address.
     if page.url and page.url != url and urlsplit(page.url).scheme in ("http", "https"):

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dailydigest.models.article import StoryBundle
 from dailydigest.models.events import ArticlesFetched, NoNews
 from dailydigest.models.topic import Topic
-from dailydigest.news.gather import gather_stories, usable_articles
+from dailydigest.news.gather import gather_stories, is_unresolved, usable_articles
 from dailydigest.news.ledger import LedgerMemory, load_ledger
 from dailydigest.ports import ArticleSource, Bus, Store
 from dailydigest.store import keys
@@ -54,6 +54,7 @@ def fetch_stage(
         stories_key=key,
         article_count=bundle.article_count,
         story_count=len(bundle.stories),
+        unresolved_count=sum(is_unresolved(a) for story in bundle.stories for a in story.articles),
     )
     bus.publish(event)
     return event
