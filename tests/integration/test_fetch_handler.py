@@ -71,7 +71,8 @@ def test_a_direct_invoke_fetches_its_day(handler: Any, store_dir: Path, bus: Rec
 
     assert outcome["outcome"] == "fetched"
     assert (outcome["article_count"], outcome["story_count"]) == (10, 6)
-    assert _stored(store_dir) == ["data/qwen/2026-11-28/stories.json", "ledger/qwen.json"]
+    # The ledger is written once the post is published (render), not at fetch
+    assert _stored(store_dir) == ["data/qwen/2026-11-28/stories.json"]
     assert [type(e) for e in bus.events] == [ArticlesFetched]
 
 
