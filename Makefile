@@ -7,7 +7,7 @@ DEMO_DATE ?= 2026-11-28
 export SAM_CLI_TELEMETRY := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup setup-sam demo test test-fast lint format bench build validate clean
+.PHONY: setup setup-sam demo test test-fast unit integration coverage lint format bench build validate clean
 
 setup: $(VENV)/.installed
 
@@ -26,7 +26,7 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 
 ## demo: run the whole pipeline on the bundled sample topic, offline
 demo: setup
-	DIGEST_WEB_MIRROR=samples/web $(BIN)/dailydigest run qwen --date $(DEMO_DATE)
+	DIGEST_WEB_MIRROR=samples/web $(BIN)/dailydigest run qwen --date $(DEMO_DATE) --topics samples/topics.yaml
 
 ## test: unit, integration and end-to-end tests (the e2e ones build the SAM app)
 test: setup setup-sam
@@ -34,6 +34,18 @@ test: setup setup-sam
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not e2e"
+
+## unit: the tests that open no socket (tests/unit)
+unit: setup
+	$(BIN)/pytest -q tests/unit
+
+## integration: loopback servers and moto (tests/integration)
+integration: setup
+	$(BIN)/pytest -q tests/integration
+
+## coverage: unit and integration tests with a line and branch coverage report of the package
+coverage: setup
+	$(BIN)/pytest -q -m "not e2e" --cov=dailydigest --cov-branch --cov-report=term-missing:skip-covered
 
 lint: setup
 	$(BIN)/ruff check .
@@ -44,12 +56,17 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: pipeline wall time, cold starts and sizes from the built artifacts (figures, never asserted)
+## bench: pipeline wall time, cold starts, sizes, extraction shares (figures, never asserted)
 bench: setup setup-sam
 	PATH="$(CURDIR)/$(SAM_VENV)/bin:$$PATH" $(BIN)/python scripts/bench_pipeline.py
 	PATH="$(CURDIR)/$(SAM_VENV)/bin:$$PATH" $(BIN)/python scripts/bench_coldstart.py
 	$(BIN)/python scripts/bench_tokens.py
 	$(BIN)/python scripts/bench_fetch.py
+	$(BIN)/python scripts/bench_google_news.py
+	$(BIN)/python scripts/bench_clustering.py
+	$(BIN)/python scripts/bench_extract.py
+	$(BIN)/python scripts/bench_dates.py
+	$(BIN)/python scripts/bench_memory.py
 
 ## validate: SAM's own lint, then cfn-lint with the serverless rules (waivers are commented in the template)
 validate: setup-sam

@@ -126,7 +126,7 @@ def report(build: Path) -> None:
             "POWERTOOLS_METRICS_DISABLED": "true",
             "DIGEST_STORE": str(workdir / "store"),
             "DIGEST_SITE": "none",  # as in Lambda: the post stays in the store (no local git there)
-            "DIGEST_TOPICS": str(ROOT / "topics.yaml"),
+            "DIGEST_TOPICS": str(ROOT / "samples" / "topics.yaml"),
             "DIGEST_WEB_MIRROR": str(ROOT / "samples" / "web"),
             "DIGEST_TEMPLATE": str(ROOT / "template.yaml"),
         }

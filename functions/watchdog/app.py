@@ -10,22 +10,23 @@ import os
 from typing import Any
 
 from dailydigest.errors import ConfigError
+from dailydigest.handling import resolve
 from dailydigest.observability import count, entrypoint, logger
 from dailydigest.schedules.notify import SnsNotifier
 from dailydigest.schedules.scheduler import EventBridgeSchedules
 from dailydigest.stages.watchdog import watch_topics
-from dailydigest.wiring import services
+from dailydigest.wiring import Services
 
 
 @entrypoint("watchdog")
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: Any, services: Services | None = None) -> dict[str, Any]:
     group = os.environ.get("DIGEST_SCHEDULE_GROUP", "").strip()
     if not group:
         raise ConfigError("DIGEST_SCHEDULE_GROUP is not set")
     topic_arn = os.environ.get("DIGEST_ALARM_TOPIC_ARN", "").strip()
     scheduled = EventBridgeSchedules(group).enabled_since()
     notifier = SnsNotifier(topic_arn) if topic_arn else None
-    overdue = watch_topics(scheduled, services().store, notifier, dt.datetime.now(dt.UTC))
+    overdue = watch_topics(scheduled, resolve(services).store, notifier, dt.datetime.now(dt.UTC))
     for watch in overdue:
         logger.warning("no post in 26 hours", topic=watch.topic, detail=watch.describe())
     count("TopicsWithoutPost", len(overdue))

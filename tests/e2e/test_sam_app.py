@@ -206,7 +206,7 @@ def test_built_handlers_run_their_sample_events(built: Path, repo_root: Path, tm
         "PATH": os.environ.get("PATH", ""),
         "DIGEST_STORE": str(tmp_path / "store"),
         "DIGEST_SITE": "none",  # as in Lambda: the post stays in the store
-        "DIGEST_TOPICS": str(repo_root / "topics.yaml"),
+        "DIGEST_TOPICS": str(repo_root / "samples" / "topics.yaml"),
         "DIGEST_WEB_MIRROR": str(repo_root / "samples" / "web"),
         "DIGEST_TEMPLATE": str(repo_root / "template.yaml"),
         "POWERTOOLS_METRICS_DISABLED": "true",

@@ -20,10 +20,11 @@ from moto import mock_aws
 from dailydigest.errors import PublishError
 from dailydigest.models.events import DigestWritten, PostPublished
 from dailydigest.publish.github import GitHubPublisher
+from dailydigest.settings import ArchiveSettings
 from dailydigest.stages.render import render_stage
 from dailydigest.store import keys
 from dailydigest.store.s3 import S3Store
-from dailydigest.wiring import archiver, render
+from dailydigest.wiring import archiver, render_files
 from tests.factories import SAMPLE_DATE, make_digest
 from tests.fakes import RecordingBus
 from tests.support.fake_github import FakeGitHub
@@ -66,6 +67,15 @@ class CountingStore:
             self.puts.append(key)
         return created
 
+    def get_versioned(self, key: str) -> tuple[bytes, str] | None:
+        return self.inner.get_versioned(key)
+
+    def put_if(self, key: str, data: bytes, content_type: str, version: str | None) -> bool:
+        written = self.inner.put_if(key, data, content_type, version)
+        if written:
+            self.puts.append(key)
+        return written
+
     def exists(self, key: str) -> bool:
         return self.inner.exists(key)
 
@@ -85,8 +95,8 @@ class Stack:
     written: DigestWritten
 
     def render(self) -> PostPublished:
-        archive = archiver(self.store, ARCHIVE_URL)
-        return render_stage(self.written, self.store, render, self.publisher, self.bus, archive)
+        archive = archiver(self.store, ArchiveSettings(archive_url=ARCHIVE_URL))
+        return render_stage(self.written, self.store, render_files, self.publisher, self.bus, archive)
 
 
 @pytest.fixture

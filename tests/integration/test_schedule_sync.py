@@ -17,7 +17,6 @@ from moto import mock_aws
 
 from dailydigest.bus.local import LocalContext, load_handler
 from dailydigest.errors import BadEventError, ConfigError
-from dailydigest.models.topic import parse_topics
 from dailydigest.runs.records import StageRecord
 from dailydigest.schedules.plan import ScheduleTarget
 from dailydigest.schedules.scheduler import EventBridgeSchedules
@@ -25,6 +24,7 @@ from dailydigest.settings import Settings
 from dailydigest.stages.schedules import sync_schedules
 from dailydigest.store import keys
 from dailydigest.store.local import DirectoryStore
+from dailydigest.topics import parse_topics
 from dailydigest.wiring import Services, install
 from tests.conftest import REPO_ROOT
 

@@ -7,13 +7,14 @@ import json
 import pytest
 
 from dailydigest.errors import ConfigError
-from dailydigest.models.topic import TopicsFile, parse_topics
+from dailydigest.models.topic import TopicsFile
 from dailydigest.schedules.plan import (
     ScheduleSpec,
     ScheduleTarget,
     desired_schedules,
     plan_schedules,
 )
+from dailydigest.topics import parse_topics
 
 TARGET = ScheduleTarget(
     group="dailydigest-prod",

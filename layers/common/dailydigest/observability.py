@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.metrics import MetricUnit
 
 if TYPE_CHECKING:
@@ -20,12 +22,26 @@ NAMESPACE = "DailyDigest"
 logger = Logger()
 metrics = Metrics(namespace=NAMESPACE)
 
-# X-Ray tracing is on only with DIGEST_TRACING=true (template parameter Tracing). Constructing a
+# X-Ray tracing is on only with DIGEST_TRACING=true (template parameter XRayTracing). Constructing a
 # Powertools Tracer imports aws_xray_sdk.core, and with it botocore, even as Tracer(disabled=True)
 # (Tracer builds its X-Ray provider before it looks at `disabled`): that import was two thirds of a
 # handler's cold start. So the Tracer is created at the first traced invocation, never at import.
 TRACING_ENV = "DIGEST_TRACING"
 _TRUTHY = frozenset({"1", "true", "yes", "on"})
+
+PACKAGE = "dailydigest"
+
+
+def route_module_logs() -> None:
+    """Send every module's `logging.getLogger(__name__)` line through the Powertools logger: its JSON
+    formatter, its level and its keys (run id as correlation id, stage). In Lambda the service is
+    the function's own (dailydigest-fetch, ...), so the package's loggers are not its children."""
+    logging.getLogger(PACKAGE)  # registered, so the copy below finds it
+    if logger.name.split(".")[0] != PACKAGE:
+        copy_config_to_registered_loggers(source_logger=logger, include={PACKAGE})
+
+
+route_module_logs()
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 

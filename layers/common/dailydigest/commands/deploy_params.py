@@ -12,7 +12,8 @@ import shlex
 import sys
 from typing import Any
 
-from dailydigest.commands.local import BadInput, load_settings
+from dailydigest.commands.local import load_settings
+from dailydigest.errors import BadInput
 from dailydigest.models.topic import TopicsFile
 
 DEFAULT_PARAMETER = "/dailydigest/topics"

@@ -7,7 +7,8 @@ import datetime as dt
 from typing import Any
 
 from dailydigest.boundary import parse_request
-from dailydigest.commands.local import BadInput, LocalPipeline, load_settings, local_pipeline
+from dailydigest.commands.local import LocalPipeline, load_settings, local_pipeline
+from dailydigest.errors import BadInput
 from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
 from dailydigest.models.requests import FetchRequest
 
@@ -82,6 +83,8 @@ def report_deliveries(deliveries: list[Any]) -> None:
         detail, kind = delivery.envelope["detail"], delivery.envelope["detail-type"]
         if kind == ArticlesFetched.DETAIL_TYPE:
             counts = f"{detail['article_count']} articles in {detail['story_count']} stories"
+            if detail.get("unresolved_count"):
+                counts += f" ({detail['unresolved_count']} unresolved Google News links, headline only)"
             print(f"  fetched    {counts} -> {detail['stories_key']}")
         elif kind == DigestWritten.DETAIL_TYPE:
             print(f"  digest     {detail['generator']} -> {detail['digest_key']}")

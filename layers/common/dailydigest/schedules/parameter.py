@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dailydigest.models.topic import TopicsFile, parse_topics
+from dailydigest.models.topic import TopicsFile
+from dailydigest.topics import parse_topics
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient

@@ -10,8 +10,8 @@ from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from dailydigest.errors import ConfigError
-from dailydigest.models.topic import TopicsFile, describe_validation_error
+from dailydigest.errors import ConfigError, describe_validation_error
+from dailydigest.models.topic import TopicsFile
 
 Arn = Annotated[str, StringConstraints(pattern=r"^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:\d{12}:\S+$")]
 GroupName = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_.-]{1,64}$")]

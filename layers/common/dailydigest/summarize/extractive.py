@@ -19,9 +19,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from dailydigest.errors import DigestError
+from dailydigest.locales import facts_for
 from dailydigest.models.article import Story
 from dailydigest.models.digest import Analysis, Digest, Highlight, Implications, Source
 from dailydigest.models.topic import Topic
+from dailydigest.news.fingerprint import facts
 from dailydigest.news.text import (
     ENGLISH_STOPWORDS,
     contains_any,
@@ -120,7 +122,7 @@ class ExtractiveSummarizer:
         key_points = tuple(s.text for s in picker.per_article(sources, MAX_KEY_POINTS))
         digest = Digest(
             topic=topic.slug,
-            display_name=topic.display_name,
+            display_name=topic.name,
             date=day,
             locale=topic.locale,
             trend_overview=trend_overview,
@@ -134,7 +136,7 @@ class ExtractiveSummarizer:
             generator="extractive",
             model="",
         )
-        if topic.locale == "zh-TW":
+        if facts_for(topic.locale).traditional_chinese:
             from dailydigest.summarize.chinese import digest_to_taiwan
 
             return digest_to_taiwan(digest)
@@ -160,7 +162,7 @@ def _usable(sentence: str) -> bool:
 
 def _language(locale: str) -> str:
     """The digest's language as `guess_language` names it."""
-    return "zh" if locale.startswith("zh") else "en"
+    return facts_for(locale).language
 
 
 def _sentences(stories: Sequence[Story], locale: str) -> list[_Sentence]:
@@ -336,8 +338,14 @@ def _highlight(
     story: Story, index: int, picker: _Picker, sources: Sequence[tuple[Source, int]], locale: str
 ) -> Highlight:
     pool = [s for s in picker.all if s.story == index]
-    # A highlight opens with the best lead sentence (news leads summarise), then adds other facts.
-    leads = picker.take(picker.ranked(s for s in pool if s.position == 0)[:1])
+    # A highlight opens with the best lead sentence (news leads summarise), then adds other facts;
+    # an update opens with the sentence telling most of what is new (fetch found those facts).
+    news = set(story.new_facts) if story.is_update else set()
+    telling = [s for s in pool if news & facts(s.text)]
+    if telling:
+        leads = picker.take(sorted(picker.ranked(telling), key=lambda s: -len(news & facts(s.text)))[:1])
+    else:
+        leads = picker.take(picker.ranked(s for s in pool if s.position == 0)[:1])
     rest = picker.diverse(
         [s for s in pool if s not in leads], (3 if len(story.articles) > 1 else 2) - len(leads)
     )

@@ -22,16 +22,16 @@ import logging
 import ssl
 import zlib
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpcore
 import httpx
 
+from dailydigest.errors import FetchError, RefusedAddressError
 from dailydigest.ports import FetchFailure, WebRequest, WebResponse
+from dailydigest.settings import FetchSettings
 from dailydigest.web.guard import (
     AllowList,
-    RefusedAddressError,
     Resolver,
     checked_addresses,
     system_resolver,
@@ -45,29 +45,11 @@ _CHUNK = 65_536
 T = TypeVar("T")
 
 
-class FetchError(Exception):
-    """A single URL could not be fetched; the message says why, in a few words."""
-
-
-@dataclass(frozen=True)
-class FetchLimits:
-    """How hard and how long the fetcher may try. Defaults suit a 15-minute Lambda run."""
-
-    concurrency: int = 64
-    """Requests in flight at once, across all hosts."""
-    per_host: int = 6
-    """Requests in flight to one host:port (what browsers allow)."""
-    connect_timeout: float = 5.0
-    read_timeout: float = 15.0
-    """Longest wait for any single read (headers or a chunk of the body)."""
-    deadline: float = 30.0
-    """Longest time for one URL, redirects included, from when it first gets a slot."""
-    max_bytes: int = 5_000_000
-    """Largest body accepted (after decompression); larger ones are aborted mid-stream."""
-    max_redirects: int = 5
-
-
 # --- the guarded connection step -------------------------------------------------------------------
+
+
+# How hard and how long the fetcher may try; the defaults suit a 15-minute Lambda run.
+_DEFAULT_LIMITS = FetchSettings()
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -216,7 +198,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 class _Limiter:
     """A global cap and a cap per host:port, both as semaphores of one event loop."""
 
-    def __init__(self, limits: FetchLimits) -> None:
+    def __init__(self, limits: FetchSettings) -> None:
         self.total = asyncio.Semaphore(limits.concurrency)
         self.per_host_cap = limits.per_host
         self.hosts: collections.defaultdict[str, asyncio.Semaphore] = collections.defaultdict(
@@ -233,7 +215,7 @@ class HttpWebClient:
     def __init__(
         self,
         allow: AllowList | Iterable[str] = (),
-        limits: FetchLimits = FetchLimits(),
+        limits: FetchSettings = _DEFAULT_LIMITS,
         *,
         user_agent: str = USER_AGENT,
         resolver: Resolver = system_resolver,
@@ -325,6 +307,10 @@ class HttpWebClient:
         url = _checked_url(request.url)
         origin = _origin(url)
         deadline: float | None = None
+        method = request.method.upper()
+        # Only a GET is followed through redirects: a form is never re-sent to another address.
+        follow = request.follow_redirects and method == "GET"
+        content = request.body if method != "GET" else None
         for _hop in range(self.limits.max_redirects + 1):
             headers = dict(request.headers) if _origin(url) == origin else {}
             # The host's slot first, then a global one: a request queued behind its host holds no
@@ -334,20 +320,21 @@ class HttpWebClient:
                 deadline = deadline or asyncio.get_running_loop().time() + self.limits.deadline
                 async with (
                     asyncio.timeout_at(deadline),
-                    client.stream("GET", url, headers=headers) as response,
+                    client.stream(method, url, headers=headers, content=content) as response,
                 ):
                     location = response.headers.get("location")
-                    if response.status_code in _REDIRECTS and location:
+                    if follow and response.status_code in _REDIRECTS and location:
                         url = _checked_url(str(url.join(location.strip())))
                         continue
                     content_type = response.headers.get("content-type", "")
+                    answered = tuple((name.lower(), value) for name, value in response.headers.multi_items())
                     if response.status_code != 200:
-                        return WebResponse(str(url), response.status_code, content_type, b"")
+                        return WebResponse(str(url), response.status_code, content_type, b"", answered)
                     if not request.accepts(content_type):
                         media = content_type.split(";", 1)[0].strip()
                         raise FetchError(f"unexpected content type {media[:80]}")
-                    body = await _read_capped(response, self.limits.max_bytes)
-                    return WebResponse(str(url), response.status_code, content_type, body)
+                    body = await _read_capped(response, request.max_bytes or self.limits.max_bytes)
+                    return WebResponse(str(url), response.status_code, content_type, body, answered)
         raise FetchError(f"more than {self.limits.max_redirects} redirects")
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from dailydigest.errors import RefusedURLError
 from dailydigest.ports import FetchFailure, WebRequest, WebResponse
 
 _CONTENT_TYPES = {
@@ -22,10 +23,6 @@ _CONTENT_TYPES = {
     ".json": "application/json",
     ".txt": "text/plain",
 }
-
-
-class RefusedURLError(ValueError):
-    """A URL the mirror will not serve: not http(s), or a path outside the mirror."""
 
 
 class MirrorWebClient:
@@ -46,6 +43,9 @@ class MirrorWebClient:
         """Each request in turn (reading local files needs no concurrency); refusals become failures."""
         results: list[WebResponse | FetchFailure] = []
         for request in requests:
+            if request.method.upper() != "GET":
+                results.append(FetchFailure(request.url, "refused: the mirror answers GET requests only"))
+                continue
             try:
                 response = self.get(request.url)
             except RefusedURLError as exc:
