@@ -38,6 +38,14 @@ UNUSED = (
     "opencc/clib/bin",
     "opencc/clib/include",
     "opencc/clib/lib64",
+    # PyYAML's libyaml binding: we load and dump with SafeLoader/SafeDumper (pure Python), never the
+    # C classes; yaml/__init__ imports cyaml inside try/except ImportError.
+    "yaml/_yaml.*.so",
+    "_yaml",
+    # lxml's objectify and Schematron: nothing here (trafilatura, htmldate, justext, lxml_html_clean,
+    # dailydigest) imports them; etree and html are what is used.
+    "lxml/objectify.*.so",
+    "lxml/isoschematron",
     # C headers and Cython sources that ship inside wheels.
     "lxml/includes",
     "lxml/*.pyx",
@@ -53,8 +61,17 @@ UNUSED = (
 
 # babel's locale data is read only by courlan's language filter, which trafilatura applies only when
 # given a target language (we never pass one); a locale without data is an UnknownLocaleError that
-# courlan catches. Keep the topics' languages and what Locale.parse needs (root, global).
-BABEL_KEEP = ("root.dat", "en.dat", "en_*.dat", "zh.dat", "zh_*.dat")
+# courlan catches. Keep the topics' languages (zh-TW, en) with their parent chains up to root.
+BABEL_KEEP = (
+    "root.dat",
+    "en.dat",
+    "en_US.dat",
+    "zh.dat",
+    "zh_Hant.dat",
+    "zh_Hant_TW.dat",
+    "zh_Hans.dat",
+    "zh_Hans_CN.dat",
+)
 
 TEST_DIRECTORIES = ("tests", "test")
 
