@@ -181,7 +181,8 @@ def test_timeout_falls_back_with_a_clear_reason(server: FakeOpenAI) -> None:
 # --- answers that need the repair round ----------------------------------------------------------------
 
 
-def test_malformed_json_gets_one_repair_round(server: FakeOpenAI) -> None:
+def test_cut_off_json_is_repaired_then_sent_back_for_what_it_lacks(server: FakeOpenAI) -> None:
+    # json-repair closes the object; what is still missing is what the repair round asks for.
     broken = '{"trend_overview": "本週 Qwen", "highlights": [ {"story": 1,'
     server.queue(chat(broken), chat(dumps(answer())))
     digest = make(server).summarize(topic(), DAY, stories())
@@ -189,7 +190,7 @@ def test_malformed_json_gets_one_repair_round(server: FakeOpenAI) -> None:
     assert len(server.completions) == 2
     repair = server.completions[1].messages
     assert repair[-2] == {"role": "assistant", "content": broken}
-    assert "not valid JSON" in repair[-1]["content"]
+    assert "ai_summary: Field required" in repair[-1]["content"]
     assert digest.usage is not None and digest.usage.calls == 2
 
 

@@ -72,8 +72,17 @@ def chat(
     completion_tokens: int = 800,
     model: str = "test-model",
     usage: bool = True,
+    reasoning_content: str | None = None,
+    reasoning: str | None = None,
 ) -> Answer:
-    """A successful chat completion whose message content is `content`."""
+    """A successful chat completion whose message content is `content`; `reasoning_content`
+    (DeepSeek, DashScope, older vLLM) and `reasoning` (vLLM 0.10+, OpenRouter, Ollama) carry a
+    reasoning model's thoughts beside it, as those endpoints send them."""
+    message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": None}
+    if reasoning_content is not None:
+        message["reasoning_content"] = reasoning_content
+    if reasoning is not None:
+        message["reasoning"] = reasoning
     body: dict[str, Any] = {
         "id": "chatcmpl-test",
         "object": "chat.completion",
@@ -82,7 +91,7 @@ def chat(
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": None},
+                "message": message,
                 "finish_reason": finish_reason,
                 "logprobs": None,
             }

@@ -44,6 +44,7 @@ ENV_NAMES: dict[str, str] = {
     "DIGEST_LLM_ARTICLE_TOKENS": "llm_article_tokens",
     "DIGEST_LLM_PRICES": "llm_prices",
     "DIGEST_LLM_JSON_MODE": "llm_json_mode",
+    "DIGEST_LLM_PRESET": "llm_preset",
     "DIGEST_RUN_COST_CAP_USD": "run_cost_cap_usd",
     "DIGEST_LLM_RUN_SECONDS": "llm_run_seconds",
     "DIGEST_ALLOW_HOSTS": "allow_hosts",
@@ -102,6 +103,7 @@ class Settings(BaseModel):
     llm_article_tokens: Annotated[int, Field(ge=50, le=20_000)] = 600
     llm_prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_LLM_PRICES))
     llm_json_mode: Literal["auto", "json_schema", "json_object", "none"] = "auto"
+    llm_preset: Literal["auto", "openai", "dashscope", "deepseek", "ollama", "vllm", "generic"] = "auto"
     run_cost_cap_usd: Annotated[float, Field(ge=0)] | None = 0.50
 
     @field_validator("llm_prices", mode="before")

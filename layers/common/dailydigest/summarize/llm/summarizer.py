@@ -39,6 +39,7 @@ from dailydigest.summarize.llm.material import Material, PromptStory, build_mate
 from dailydigest.summarize.llm.messages import MAX_NOTES_PER_STORY
 from dailydigest.summarize.llm.metrics import emit_run_metrics
 from dailydigest.summarize.llm.outcome import Outcome, digest_outcome, notes_outcome
+from dailydigest.summarize.llm.presets import PresetName
 from dailydigest.summarize.llm.prompts import PROMPT_VERSION
 from dailydigest.summarize.llm.schema import Answer, CitedPoint, NotesAnswer
 
@@ -75,6 +76,8 @@ class LlmOptions:
     prices: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     cost_cap_usd: float | None = 0.50
     json_mode: Literal["auto", "json_schema", "json_object", "none"] = "auto"
+    preset: PresetName = "auto"
+    """What kind of endpoint it is (presets.py); `auto` tells it from the address."""
     temperature: float | None = 0.3
     run_seconds: float | None = 600.0
     """Wall-clock budget of one run's calls. Each call may take (retries + 1) x timeout plus the
@@ -94,6 +97,7 @@ class LlmOptions:
             prices=dict(settings.llm_prices),
             cost_cap_usd=settings.run_cost_cap_usd,
             json_mode=settings.llm_json_mode,
+            preset=settings.llm_preset,
             run_seconds=settings.llm_run_seconds,
         )
 
@@ -131,6 +135,7 @@ class LlmSummarizer:
             max_retries=self.options.max_retries,
             json_mode=self.options.json_mode,
             temperature=self.options.temperature,
+            preset=self.options.preset,
         )
         self._cache = DigestCache(cache) if cache is not None else None
 
@@ -154,8 +159,15 @@ class LlmSummarizer:
             fallback=fallback,
         )
 
+    @property
+    def host(self) -> str:
+        """The endpoint's host (and port), never its credentials or path."""
+        if not self.base_url:
+            return "api.openai.com"
+        return urlsplit(self.base_url).netloc.rpartition("@")[2] or self.base_url[:100]
+
     def describe(self) -> str:
-        where = urlsplit(self.base_url).netloc if self.base_url else "the OpenAI API"
+        where = self.host if self.base_url else "the OpenAI API"
         return f"llm {' -> '.join(self.models)} at {where}"
 
     # --- the run ------------------------------------------------------------------------------------
@@ -212,14 +224,19 @@ class LlmSummarizer:
         self, topic: Topic, day: dt.date, stories: Sequence[Story], reason: str, ledger: Ledger
     ) -> Digest:
         where = f"{topic.slug} {day.isoformat()}"
+        # The reason names the model and the endpoint: the run's output and its record show it as is.
+        said = f"{' '.join(reason.split())[:400]}; model {' -> '.join(self.models)} at {self.host}"
         if self.options.on_failure == "fail" or self.fallback is None:
-            raise LlmError(f"llm summarizer could not write the digest for {where}: {reason}")
+            raise LlmError(f"llm summarizer could not write the digest for {where}: {said}")
         log.warning(
-            "llm digest failed, writing the extractive digest", extra={"topic": topic.slug, "reason": reason}
+            "llm digest failed, writing the extractive digest", extra={"topic": topic.slug, "reason": said}
         )
+        from dailydigest.observability import count
+
+        count("LlmFallbacks")
         # The extractive summarizer leaves the articles' injection attempts, links and markup out itself.
         digest = self.fallback.summarize(topic, day, stories)
-        return digest.model_copy(update={"fallback_reason": reason[:500], "usage": ledger.usage()})
+        return digest.model_copy(update={"fallback_reason": said[:500], "usage": ledger.usage()})
 
     def _write(self, topic: Topic, day: dt.date, material: Material, ledger: Ledger) -> Digest:
         plan = prompt_messages.plan(topic, day, material, self.options.budget)
@@ -230,6 +247,8 @@ class LlmSummarizer:
             except ModelUnavailable as exc:
                 log.warning("llm model unavailable", extra={"model": model, "error": str(exc)})
                 failures.append(f"{model}: {exc}")
+        if len(failures) == 1:
+            raise ModelUnavailable(failures[0].partition(": ")[2])
         raise ModelUnavailable("no model could answer (" + "; ".join(failures) + ")")
 
     def _write_with(
@@ -327,7 +346,7 @@ class LlmSummarizer:
 
     def _complete(self, model: str, question: Question, ledger: Ledger) -> Reply:
         """One call, refused beforehand when its worst case would pass the cost cap, and recorded."""
-        estimate = self.endpoint.estimate(question)
+        estimate = self.endpoint.estimate(model, question)
         ledger.ensure_room(model, estimate, question.max_tokens)
         reply = self.endpoint.complete(
             model,
