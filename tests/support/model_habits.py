@@ -29,7 +29,8 @@ def think_block(answer: dict[str, Any]) -> str:
     """Qwen3 / R1 thinking aloud in content: braces, a draft JSON, then the real answer fenced."""
     draft = {"trend_overview": "草稿", "highlights": [{"story": 1, "headline": "待定"}]}
     return (
-        '<think>\n好的，使用者要我依照資料寫出今天的摘要，輸出格式是 {"trend_overview": ..., "highlights": [...]}。'
+        "<think>\n好的，使用者要我依照資料寫出今天的摘要，"
+        '輸出格式是 {"trend_overview": ..., "highlights": [...]}。'
         f"先擬一個草稿：{json.dumps(draft, ensure_ascii=False)}，再確認每則焦點的 source_ids，"
         "例如 {1, 2} 屬於事件 1。草稿太短，重寫。\n</think>\n\n"
         f"```json\n{json.dumps(answer, ensure_ascii=False, indent=2)}\n```"

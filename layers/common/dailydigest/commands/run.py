@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 from typing import Any
 
 from dailydigest.boundary import parse_request
 from dailydigest.commands.local import BadInput, LocalPipeline, load_settings, local_pipeline
 from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
 from dailydigest.models.requests import FetchRequest
+from dailydigest.ports import Store
+from dailydigest.store.ops import read_if_present
 
 MAX_BACKFILL_DAYS = 92
 
@@ -74,17 +77,27 @@ def run_one(pipeline: LocalPipeline, request: FetchRequest) -> None:
         return
     for port, adapter in pipeline.services.describe().items():
         print(f"  {port:<10} {adapter}")
-    report_deliveries(pipeline.bus.deliveries[already:])
+    report_deliveries(pipeline.bus.deliveries[already:], pipeline.services.store)
 
 
-def report_deliveries(deliveries: list[Any]) -> None:
+def digest_line(detail: dict[str, Any], store: Store | None) -> str:
+    """Which summarizer wrote the digest; a fallback says so, with the reason, model and host."""
+    generator = str(detail["generator"])
+    stored = read_if_present(store, str(detail["digest_key"])) if store is not None else None
+    reason = json.loads(stored).get("fallback_reason") if stored else None
+    if reason:
+        generator = f"{generator} (LLM fell back: {' '.join(str(reason).split())})"
+    return f"  digest     {generator} -> {detail['digest_key']}"
+
+
+def report_deliveries(deliveries: list[Any], store: Store | None = None) -> None:
     for delivery in deliveries:
         detail, kind = delivery.envelope["detail"], delivery.envelope["detail-type"]
         if kind == ArticlesFetched.DETAIL_TYPE:
             counts = f"{detail['article_count']} articles in {detail['story_count']} stories"
             print(f"  fetched    {counts} -> {detail['stories_key']}")
         elif kind == DigestWritten.DETAIL_TYPE:
-            print(f"  digest     {detail['generator']} -> {detail['digest_key']}")
+            print(digest_line(detail, store))
         elif kind == PostPublished.DETAIL_TYPE:
             sha = detail["commit_sha"]
             if not sha:

@@ -44,6 +44,8 @@ def _row(summary: RunSummary) -> tuple[str, ...]:
     tokens = f"{usage.get('prompt_tokens', 0)}+{usage.get('completion_tokens', 0)}" if usage else "-"
     cost = f"{usage.get('cost_usd', 0):.4f}" if usage else "-"
     model = "/".join(x for x in (facts.get("generator", ""), facts.get("model", "")) if x) or "-"
+    if facts.get("fallback_reason"):
+        model += " (LLM fell back)"
     render = summary.stages.get("render")
     commit = str((render.details.get("commit_sha") if render else None) or "-")[:12]
     return (

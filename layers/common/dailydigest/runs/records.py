@@ -87,6 +87,17 @@ def digest_facts(digest: Digest) -> dict[str, Any]:
     return facts
 
 
+FALLBACK_OUTCOME = "extractive fallback"
+
+
+def digest_outcome(digest: Digest) -> str:
+    """A summarize record's outcome: which summarizer wrote the post, and whether the LLM fell back
+    (so `runs` tells a fallback from an LLM post, and from a deliberately extractive setup)."""
+    if digest.fallback_reason:
+        return FALLBACK_OUTCOME
+    return "llm" if digest.generator == "llm" else "extractive"
+
+
 class RunSummary(BaseModel):
     """All stage records of one run, in pipeline order, for the `runs` table."""
 
@@ -105,7 +116,10 @@ class RunSummary(BaseModel):
         failed = [r for r in self.records if r.outcome == "failed"]
         if failed:
             return f"failed in {failed[0].stage}"
-        return self.records[-1].outcome
+        last = self.records[-1].outcome
+        if any(r.outcome == FALLBACK_OUTCOME for r in self.records) and last != FALLBACK_OUTCOME:
+            return f"{last}, LLM fell back"
+        return last
 
     @property
     def duration_ms(self) -> int:

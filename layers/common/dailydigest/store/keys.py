@@ -17,6 +17,13 @@ def digest_key(topic: str, day: dt.date) -> str:
     return day_prefix(topic, day) + "digest.json"
 
 
+def digest_claim_key(topic: str, day: dt.date, generation: int = 1) -> str:
+    """The claim a summarize delivery writes (create-if-absent) before it pays for the digest; a
+    stale claim is taken over by creating the next generation."""
+    suffix = "" if generation == 1 else f".{generation}"
+    return day_prefix(topic, day) + f"digest.claim{suffix}"
+
+
 def post_key(topic: str, day: dt.date) -> str:
     return day_prefix(topic, day) + "post.md"
 
