@@ -54,7 +54,7 @@ def test_two_concurrent_deliveries_make_one_llm_call(server: FakeOpenAI, tmp_pat
         start.wait()
         try:
             results.append(summarize_stage(fetched, store, summarizer, bus, ClaimPolicy(poll_seconds=0.05)))
-        except BaseException as exc:  # noqa: BLE001 -- reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=deliver) for _ in range(2)]
@@ -65,7 +65,7 @@ def test_two_concurrent_deliveries_make_one_llm_call(server: FakeOpenAI, tmp_pat
     # Then one call was paid for, both deliveries have the same LLM digest, one of them is the duplicate
     assert not errors
     assert len(server.completions) == 1
-    assert [r.digest for r in results][0] == results[1].digest
+    assert results[0].digest == results[1].digest
     assert results[0].digest.generator == "llm"
     assert sorted(r.duplicate for r in results) == [False, True]
     assert [type(e) for e in bus.events] == [DigestWritten]  # announced once, by the holder
