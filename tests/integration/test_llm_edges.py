@@ -281,6 +281,7 @@ def test_a_run_that_falls_back_says_why_in_its_metrics(
     assert digest.generator == "extractive"
     found = recorded()
     assert found[metric] == ("Count", [1.0])
+    assert found["LlmFallbacks"] == ("Count", [1.0])  # the metric the template's fallback alarm watches
     assert "LlmDigestsWritten" not in found
 
 

@@ -89,3 +89,12 @@ def test_every_schedule_slot_has_a_zone_and_a_no_post_alarm(template: dict[str, 
         assert alarm["Period"] * alarm["EvaluationPeriods"] == 26 * 3600
         assert alarm["TreatMissingData"] == "breaching"
     assert template["Parameters"]["Topic1"]["Default"] == "qwen"
+
+
+def test_a_fallback_to_the_extractive_digest_raises_an_alarm(template: dict[str, Any]) -> None:
+    alarm = template["Resources"]["LlmFallbackAlarm"]["Properties"]
+    summarize = template["Resources"]["SummarizeFunction"]["Properties"]["Environment"]["Variables"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("DailyDigest", "LlmFallbacks")
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": summarize["POWERTOOLS_SERVICE_NAME"]}]
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
