@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import jinja2
 
-PROMPT_VERSION = "v1"
+PROMPT_VERSION = "v2"
 LOCALES = ("zh-TW", "en")
 PROMPT_DIR = Path(__file__).parent
 
