@@ -5,7 +5,8 @@ The fixtures are synthetic zh-TW news (stories of one to three articles of 900-1
 the outlets covering a story repeat its lead and part of each other's copy, as real coverage does,
 and every detail names its own story's product and figures, so no sentence recurs across stories),
 generated from sentences written for this script. "share" is our prompt over the naive one; "cited"
-counts the stories whose tag, sources and lead are all in the prompt (every one must be). Nothing is sent anywhere: the summarizer builds its real prompts and the planner decides
+counts the stories whose tag, sources and lead are all in the prompt (every one must be).
+Nothing is sent anywhere: the summarizer builds its real prompts and the planner decides
 between one call and map-reduce; tokens are the summarizer's own estimates (CJK one per character,
 other text four characters a token). Map-reduce reduce prompts are measured with four notes per story.
 
