@@ -5,24 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from dailydigest.boundary import ArticlesFetchedEvent, parse_pipeline_event
+from dailydigest.handling import resolve, run_stage
 from dailydigest.models.events import ArticlesFetched
 from dailydigest.observability import count, entrypoint, logger
-from dailydigest.runs.records import digest_facts, digest_outcome, stage_record
+from dailydigest.runs.records import digest_facts, digest_outcome
 from dailydigest.stages.summarize import CLAIM_SECONDS, ClaimPolicy, summarize_stage
-from dailydigest.wiring import services
+from dailydigest.wiring import Services
 
 
 @entrypoint("summarize")
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: Any, services: Services | None = None) -> dict[str, Any]:
     fetched = parse_pipeline_event(event, ArticlesFetchedEvent, ArticlesFetched)
-    deps = services()
+    deps = resolve(services)
     payload = fetched.model_dump(mode="json")
     # A claim holds until this invocation's deadline; a duplicate waits no longer than its own.
     remaining_ms = getattr(context, "get_remaining_time_in_millis", lambda: CLAIM_SECONDS * 1000)()
     claim = ClaimPolicy.within(remaining_ms / 1000)
-    with stage_record(
-        deps.store, "summarize", fetched.run_id, fetched.topic, fetched.date, payload
-    ) as record:
+    with run_stage(deps, "summarize", fetched.run_id, fetched.topic, fetched.date, payload) as record:
         summarized = summarize_stage(fetched, deps.store, deps.summarizer, deps.bus, claim)
         written = summarized.event
         record.outputs = {"digest": written.digest_key}

@@ -48,7 +48,9 @@ def handler(store_dir: Path, bus: RecordingBus) -> Iterator[Callable[[dict[str, 
     install(
         Services(
             settings,
-            overrides={"store": DirectoryStore(store_dir), "bus": bus, "sources": [FeedSource(web)]},
+            store=DirectoryStore(store_dir),
+            bus=bus,
+            sources=[FeedSource(web)],
         )
     )
     fetch = load_handler(REPO_ROOT / "functions" / "fetch", "app.lambda_handler", "FetchFunction")

@@ -10,13 +10,14 @@ import pytest
 
 from dailydigest.models.article import Article, StoryBundle
 from dailydigest.models.digest import Digest
-from dailydigest.models.topic import Topic, load_topics
+from dailydigest.models.topic import Topic
 from dailydigest.news.gather import gather_stories
 from dailydigest.news.text import cjk_ratio, normalize, split_sentences, tokens
 from dailydigest.render.parse import parse_post
 from dailydigest.render.post import render_post
 from dailydigest.sources.feed import FeedSource
 from dailydigest.summarize.extractive import ExtractiveSummarizer
+from dailydigest.topics import load_topics
 from dailydigest.web.mirror import MirrorWebClient
 from tests.conftest import REPO_ROOT
 

@@ -13,7 +13,8 @@ import pytest
 
 from dailydigest.models.article import StoryBundle
 from dailydigest.models.events import ArticlesFetched, DigestWritten
-from dailydigest.stages.summarize import Claim, ClaimPolicy, DigestInProgress, Summarized, summarize_stage
+from dailydigest.errors import DigestInProgress
+from dailydigest.stages.summarize import Claim, ClaimPolicy, Summarized, summarize_stage
 from dailydigest.store import keys
 from dailydigest.store.local import DirectoryStore
 from tests.fakes import MemoryStore, RecordingBus

@@ -5,22 +5,18 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dailydigest.errors import ConfigError
 from dailydigest.settings import Settings
 
 if TYPE_CHECKING:
     from dailydigest.bus.local import Delivery, LocalBus
     from dailydigest.wiring import Services
-
-
-class BadInput(ConfigError):
-    """Input the user can fix: reported as one line with exit code 2."""
 
 
 def load_settings(topics: str | None = None) -> Settings:
@@ -35,12 +31,16 @@ def quiet_observability(verbose: bool) -> None:
     """Logs go to stderr (stdout is the report); EMF metrics are for CloudWatch, not a terminal."""
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "dailydigest")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
-    from dailydigest.observability import logger
+    from dailydigest.observability import logger, route_module_logs
 
     for handler in logger.handlers:
         if isinstance(handler, logging.StreamHandler):
             handler.setStream(sys.stderr)
-    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    # Without -v a run prints only its own report: warnings and errors reach the user through it.
+    logger.setLevel(logging.INFO if verbose else logging.CRITICAL)
+    route_module_logs()
+    if not verbose:
+        warnings.filterwarnings("ignore", module="aws_lambda_powertools")
 
 
 @dataclass
@@ -65,7 +65,7 @@ def local_pipeline(settings: Settings) -> Iterator[LocalPipeline]:
     from dailydigest.wiring import Services, install, locate
 
     bus = LocalBus(locate(settings.template_file, "template"))
-    services = Services(settings, overrides={"bus": bus})
+    services = Services(settings, bus=bus)
     install(services)
     try:
         yield LocalPipeline(services, bus)

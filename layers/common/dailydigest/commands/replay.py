@@ -6,8 +6,9 @@ import argparse
 from typing import Any
 
 from dailydigest.boundary import parse_request
-from dailydigest.commands.local import BadInput, load_settings, local_pipeline
+from dailydigest.commands.local import load_settings, local_pipeline
 from dailydigest.commands.run import report_deliveries
+from dailydigest.errors import BadInput
 from dailydigest.models.requests import FetchRequest
 from dailydigest.runs.ids import new_run_id
 from dailydigest.runs.records import stage_record

@@ -8,7 +8,8 @@ import json
 from typing import Any
 
 from dailydigest.boundary import parse_request
-from dailydigest.commands.local import BadInput, LocalPipeline, load_settings, local_pipeline
+from dailydigest.commands.local import LocalPipeline, load_settings, local_pipeline
+from dailydigest.errors import BadInput
 from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
 from dailydigest.models.requests import FetchRequest
 from dailydigest.ports import Store

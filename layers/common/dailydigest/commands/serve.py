@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from dailydigest.commands.local import BadInput, load_settings
+from dailydigest.commands.local import load_settings
+from dailydigest.errors import BadInput
 
 
 def add_parser(commands: Any) -> None:

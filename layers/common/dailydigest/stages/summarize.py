@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from dailydigest.errors import DigestError
+from dailydigest.errors import DigestInProgress
 from dailydigest.models.digest import Digest
 from dailydigest.models.events import ArticlesFetched, DigestWritten
 from dailydigest.models.types import RunId
@@ -34,11 +34,6 @@ log = logging.getLogger(__name__)
 CLAIM_SECONDS = 900.0
 # Leave the waiting delivery this long to end cleanly before its own deadline.
 DEADLINE_MARGIN_SECONDS = 30.0
-
-
-class DigestInProgress(DigestError):
-    """Another delivery holds a live claim and its digest did not appear in time: retry later (by
-    then the digest exists, or the claim is stale and is taken over)."""
 
 
 @dataclass(frozen=True)

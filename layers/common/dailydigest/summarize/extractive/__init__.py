@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from dailydigest.errors import DigestError
+from dailydigest.locales import facts_for
 from dailydigest.models.article import Story
 from dailydigest.models.digest import Analysis, Digest, Highlight, Implications, Source
 from dailydigest.models.topic import Topic
@@ -86,18 +87,18 @@ class ExtractiveSummarizer:
             s.text for s in _in_order(picker.pick(picker.all, MAX_KEY_POINTS, one_per_story=True))
         )
         # The overview names the day's first stories, then adds what else is said about the topic itself.
-        names = [topic.name, topic.display_name, *topic.queries]
+        names = [topic.slug, topic.name, *topic.queries]
 
         def about_topic(sentence: Sentence) -> bool:
             return contains_any(sentence.text, names)
 
         trend_overview = join_sentences(
-            [wording.overview(topic.display_name, len(stories), [h.headline for h in highlights[:3]])]
+            [wording.overview(topic.name, len(stories), [h.headline for h in highlights[:3]])]
             + [s.text for s in _in_order(picker.pick(picker.all, 2, accept=about_topic, one_per_story=True))]
         )
         digest = Digest(
             topic=topic.slug,
-            display_name=topic.display_name,
+            display_name=topic.name,
             date=day,
             locale=topic.locale,
             trend_overview=trend_overview,
@@ -111,7 +112,7 @@ class ExtractiveSummarizer:
             generator="extractive",
             model="",
         )
-        if topic.locale == "zh-TW":
+        if facts_for(topic.locale).traditional_chinese:
             from dailydigest.summarize.chinese import digest_to_taiwan
 
             return digest_to_taiwan(digest)

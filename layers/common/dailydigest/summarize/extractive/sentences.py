@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from dailydigest.locales import facts_for
 from dailydigest.models.article import Story
 from dailydigest.news.text import guess_language, normalize, split_sentences, tokens
 
@@ -60,7 +61,7 @@ class Sentence:
 
 def digest_language(locale: str) -> str:
     """The digest's language as `guess_language` names it."""
-    return "zh" if locale.startswith("zh") else "en"
+    return facts_for(locale).language
 
 
 def usable(sentence: str) -> bool:

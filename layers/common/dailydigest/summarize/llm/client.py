@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
+from dailydigest.errors import ModelUnavailable
 from dailydigest.summarize.llm.answer_text import split_reasoning
 from dailydigest.summarize.llm.budget import estimate_messages, estimate_tokens
 from dailydigest.summarize.llm.presets import PresetName, preset_for
@@ -45,10 +46,6 @@ _FORMAT_WORDS = (
     "json mode",
 )
 _JSON_MODE_STEPS: dict[JsonMode, JsonMode] = {"json_schema": "json_object", "json_object": "none"}
-
-
-class ModelUnavailable(Exception):
-    """The model could not be reached or refused the request (after the SDK's own retries)."""
 
 
 @dataclass(frozen=True)
