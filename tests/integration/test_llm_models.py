@@ -4,7 +4,12 @@ request form learnt once and remembered (per endpoint and model) for the rest of
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +31,8 @@ from tests.support.model_habits import (
 )
 
 pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -149,3 +156,47 @@ def test_generic_preset_learns_dashscopes_thinking_rule_from_its_400(server: Fak
     assert digest.generator == "extractive"
     assert "enable_thinking must be set to false" in digest.fallback_reason
     assert "model qwen3-235b-a22b at 127.0.0.1:" in digest.fallback_reason
+
+
+def _cited_for(body: dict[str, Any]) -> dict[str, Any]:
+    """`answer()` citing whatever sources and stories the prompt lists."""
+    user = body["messages"][-1]["content"]
+    ids = [int(n) for n in re.findall(r"^\[S(\d+)\]", user, flags=re.M)]
+    numbers = [int(n) for n in re.findall(r"^\[E(\d+)\]", user, flags=re.M)]
+    reply = answer()
+    for index, highlight in enumerate(reply["highlights"]):
+        highlight["story"] = numbers[index % len(numbers)]
+        highlight["source_ids"] = [ids[index % len(ids)]]
+    for index, point in enumerate(reply["key_points"]):
+        point["source_ids"] = [ids[index % len(ids)]]
+    return reply
+
+
+@pytest.mark.parametrize("habit", [think_block, sloppy], ids=["reasoning-model", "sloppy-json"])
+def test_dailydigest_run_publishes_the_llm_digest_of_a_model_with_habits(
+    server: FakeOpenAI, tmp_path: Path, habit: Callable[[dict[str, Any]], str]
+) -> None:
+    server.queue(lambda body: chat(habit(_cited_for(body)), model="qwen3-32b"))
+    environment = {
+        **os.environ,
+        "DIGEST_WEB_MIRROR": str(ROOT / "samples" / "web"),
+        "OPENAI_BASE_URL": server.base_url,
+        "OPENAI_API_KEY": "test",
+        "DIGEST_LLM_MODEL": "qwen3-32b",
+    }
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dailydigest"), "run", "qwen", "--date", "2026-11-28"],
+        cwd=tmp_path,
+        env={**environment, "DIGEST_TOPICS": str(ROOT / "topics.yaml")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "digest     llm -> data/qwen/2026-11-28/digest.json" in result.stdout
+    assert len(server.completions) == 1
+    post = (tmp_path / "site" / "_posts" / "2026-11-28-qwen-daily.md").read_text(encoding="utf-8")
+    parsed = parse_post(post)  # the post format's rules: the reference's shape
+    assert parsed.generator == "llm" and parsed.trend_overview == answer()["trend_overview"]
+    for leftover in ("<think>", "草稿", "```", "Sure!", "'trend_overview'"):
+        assert leftover not in post

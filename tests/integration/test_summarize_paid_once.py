@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from dailydigest.errors import DigestInProgress
 from dailydigest.models.article import StoryBundle
 from dailydigest.models.events import ArticlesFetched, DigestWritten
-from dailydigest.errors import DigestInProgress
 from dailydigest.stages.summarize import Claim, ClaimPolicy, Summarized, summarize_stage
 from dailydigest.store import keys
 from dailydigest.store.local import DirectoryStore

@@ -40,7 +40,6 @@ from dailydigest.summarize.llm.material import Material, PromptStory, build_mate
 from dailydigest.summarize.llm.messages import MAX_NOTES_PER_STORY
 from dailydigest.summarize.llm.metrics import emit_run_metrics
 from dailydigest.summarize.llm.outcome import Outcome, digest_outcome, notes_outcome
-from dailydigest.summarize.llm.presets import PresetName
 from dailydigest.summarize.llm.prompts import PROMPT_VERSION
 from dailydigest.summarize.llm.schema import Answer, CitedPoint, NotesAnswer
 
