@@ -194,27 +194,49 @@ def _excerpt(story: Story, locale: str, wording: Wording) -> str:
 
 def _analysis(picker: Picker, wording: Wording) -> Analysis:
     """Each heading: up to two sentences of judgement that answer it, credited to their outlets,
-    from different stories; or a plain statement that the sources offered none."""
+    from different stories; or a plain statement that the sources offered none.
+
+    A sentence may answer several headings (a comparison of prices is also about the market): the
+    heading with the fewest candidates chooses first, so each heading that any source answered gets
+    an answer before another gets its second."""
     headings = (SIGNIFICANCE_CUES, COMPARISON_CUES, MARKET_CUES)
 
-    def answers(cues: Sequence[str], factual_ok: bool) -> Callable[[Sentence], bool]:
-        # The heading a sentence answers best is the one whose cues it carries most.
+    def answers(cues: Sequence[str]) -> Callable[[Sentence], bool]:
+        # A comparison is analysis even when stated as fact; the other headings need a judgement.
+        factual_ok = cues is COMPARISON_CUES
+
         def accept(sentence: Sentence) -> bool:
             text = sentence.text
-            if not contains_any(text, cues):
-                return False
-            if not (factual_ok or contains_any(text, OPINION_CUES)):
-                return False
-            strongest = max(headings, key=lambda h: sum(cue.lower() in text.lower() for cue in h))
-            return strongest is cues
+            return contains_any(text, cues) and (factual_ok or contains_any(text, OPINION_CUES))
 
         return accept
 
+    def strength(cues: Sequence[str]) -> Callable[[Sentence], float]:
+        # More of the heading's cues: more about it; centrality breaks ties.
+        def rate(sentence: Sentence) -> float:
+            hits = sum(cue.lower() in sentence.text.lower() for cue in cues)
+            return hits * 1000 + picker.score[sentence.order]
+
+        return rate
+
+    candidates = {
+        index: sum(1 for s in picker.all if s.native and s.standalone and answers(cues)(s))
+        for index, cues in enumerate(headings)
+    }
+    chosen: dict[int, list[Sentence]] = {index: [] for index in range(len(headings))}
+    for _ in range(2):  # a first answer for every heading, then a second
+        for index in sorted(candidates, key=lambda i: (candidates[i], i)):
+            cues = headings[index]
+            taken = {s.story for s in chosen[index]}
+            chosen[index] += picker.pick(
+                [s for s in picker.all if s.story not in taken],
+                1,
+                accept=answers(cues),
+                strength=strength(cues),
+            )
     paragraphs = []
-    for cues, subject in zip(headings, wording.headings, strict=True):
-        # A comparison is analysis even when stated as fact; the other headings need a judgement.
-        chosen = picker.pick(picker.all, 2, accept=answers(cues, cues is COMPARISON_CUES), one_per_story=True)
-        quotes = [wording.attributed(s.text, s.outlet) for s in _in_order(chosen)]
+    for index, subject in enumerate(wording.headings):
+        quotes = [wording.attributed(s.text, s.outlet) for s in _in_order(chosen[index])]
         paragraphs.append(join_sentences(quotes) if quotes else wording.no_analysis(subject))
     significance, comparison, market_impact = paragraphs
     return Analysis(significance=significance, comparison=comparison, market_impact=market_impact)
