@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from dailydigest.errors import DigestError
-from dailydigest.runs.records import digest_facts, input_hash, list_runs, stage_record
+from dailydigest.runs.records import digest_facts, digest_outcome, input_hash, list_runs, stage_record
 from dailydigest.store.keys import run_record_key
 from tests.factories import make_digest
 from tests.fakes import MemoryStore
@@ -75,3 +75,26 @@ def test_digest_facts() -> None:
         "fallback_reason",
         "sources",
     }
+
+
+@pytest.mark.parametrize(
+    ("generator", "reason", "outcome"),
+    [
+        ("llm", "", "llm"),
+        ("extractive", "", "extractive"),
+        ("extractive", "timed out", "extractive fallback"),
+    ],
+)
+def test_the_summarize_outcome_tells_a_fallback_from_an_llm_post(
+    generator: str, reason: str, outcome: str
+) -> None:
+    digest = make_digest().model_copy(update={"generator": generator, "fallback_reason": reason})
+    assert digest_outcome(digest) == outcome
+
+
+def test_a_run_that_fell_back_says_so_in_its_outcome() -> None:
+    store = MemoryStore()
+    for stage, outcome in (("fetch", "ok"), ("summarize", "extractive fallback"), ("render", "published")):
+        with stage_record(store, stage, "run-000030", "qwen", DAY, {}) as record:  # type: ignore[arg-type]
+            record.outcome = outcome
+    assert list_runs(store)[0].outcome == "published, LLM fell back"

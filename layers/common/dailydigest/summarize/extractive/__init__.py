@@ -185,7 +185,10 @@ def _excerpt(story: Story, locale: str, wording: Wording) -> str:
         lead = without_additive_opener(lead)
         if guess_language(lead) in ("", digest_language(locale)):
             return lead
-        short = lead if len(lead) <= EXCERPT_CHARS else lead[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+        short = lead
+        if len(lead) > EXCERPT_CHARS:  # cut at a word in spaced text, anywhere in Chinese
+            cut = lead[:EXCERPT_CHARS]
+            short = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
         return wording.foreign_excerpt(
             short, outlet(article.publisher, str(article.url)), guess_language(lead)
         )
