@@ -1,4 +1,4 @@
-"""Token benchmark of the LLM summarizer: prompt and completion tokens per digest for 10, 30 and 60
+"""Token benchmark of the LLM summarizer: prompt and completion tokens per digest for 10, 30, 60 and 150
 articles, against naive concatenation of the articles' full texts.
 
 The fixtures are synthetic zh-TW news (stories of one to three articles of 900-1,600 characters each;
@@ -38,7 +38,7 @@ from dailydigest.summarize.llm.schema import CitedPoint
 DAY = dt.date(2026, 11, 28)
 TOPIC = Topic(slug="qwen", name="QWEN", queries=("Qwen",))
 MODEL = "gpt-4o-mini"
-SIZES = (10, 30, 60)
+SIZES = (10, 30, 60, 150)
 
 SUBJECTS = ("通義千問團隊", "阿里雲", "一家台灣新創", "開源社群", "某大型電商", "研究機構", "晶片供應商")
 PRODUCTS = ("Qwen4-Plus", "Qwen4-Coder", "Qwen-Lite", "Qwen4-VL", "Qwen-Audio", "Qwen4-235B", "Qwen-Math")

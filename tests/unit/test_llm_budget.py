@@ -87,11 +87,18 @@ def test_one_call_stays_a_briefing_even_when_the_context_allows_an_archive() -> 
     assert measure(range(20), plan.article_tokens) <= wide.prompt_tokens < wide.input_tokens
 
 
-def test_large_input_switches_to_map_reduce_with_batches_that_fit() -> None:
+def test_past_the_prompt_budget_one_call_at_the_floor_while_the_context_holds_it() -> None:
     measure = fake_measure(1000, 1)
     plan = plan_digest(measure, measure, 60, BUDGET)
+    assert (plan.mode, plan.article_tokens) == ("single", BUDGET.min_article_tokens)
+    assert BUDGET.prompt_tokens < measure(range(60), plan.article_tokens) <= BUDGET.input_tokens
+
+
+def test_large_input_switches_to_map_reduce_with_batches_that_fit() -> None:
+    measure = fake_measure(1000, 1)
+    plan = plan_digest(measure, measure, 100, BUDGET)
     assert plan.mode == "map_reduce"
-    assert sorted(i for batch in plan.batches for i in batch) == list(range(60))
+    assert sorted(i for batch in plan.batches for i in batch) == list(range(100))
     assert len(plan.batches) > 1
     for batch, size in zip(plan.batches, plan.batch_article_tokens, strict=True):
         assert measure(batch, size) + BUDGET.notes_output_tokens(len(batch)) <= BUDGET.context_tokens

@@ -162,13 +162,18 @@ def fit_article_tokens(measure: Measure, stories: Sequence[int], budget: Budget,
 
 
 def plan_digest(measure: Measure, measure_notes: Measure, story_count: int, budget: Budget) -> Plan:
-    """One call when every story fits the context budget (articles trimmed, down to the floor);
-    else map-reduce: batches of whole stories, each batch's prompt and notes within the budget.
-    `measure` sizes the digest prompt, `measure_notes` the map step's prompt."""
+    """One call when every story fits the single-call prompt budget (articles trimmed, down to the
+    floor); past it, one call at the floor while that fits the context (one more call of notes per
+    batch would cost more than the extra prompt); else map-reduce: batches of whole stories, each
+    batch's prompt and notes within the budget. `measure` sizes the digest prompt, `measure_notes`
+    the map step's prompt."""
     everything = list(range(story_count))
     single = fit_article_tokens(measure, everything, budget, budget.single_call_tokens)
     if single is not None:
         return Plan("single", single)
+    floor = min(budget.min_article_tokens, budget.article_tokens)
+    if measure(everything, floor) <= budget.input_tokens:
+        return Plan("single", floor)
     batches: list[tuple[int, ...]] = []
     current: list[int] = []
     for index in everything:
