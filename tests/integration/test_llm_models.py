@@ -82,6 +82,12 @@ def test_a_thinking_model_cut_off_inside_its_thoughts_is_asked_again(server: Fak
     assert len(server.completions) == 2
 
 
+def test_a_reply_of_reasoning_only_is_asked_for_the_answer(server: FakeOpenAI) -> None:
+    server.queue(chat("", reasoning_content="先想想 {草稿}"), reasoner(answer()))
+    _clean_and_reference_shaped(make(server).summarize(topic(), DAY, stories()))
+    assert "held only reasoning" in server.completions[1].user
+
+
 @pytest.mark.parametrize("legacy", [False, True], ids=["400", "422"])
 def test_deepseek_refusing_json_schema_is_downgraded_once_and_remembered(
     server: FakeOpenAI, legacy: bool
