@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from dailydigest.boundary import ArticlesFetchedEvent, parse_pipeline_event
@@ -19,8 +20,9 @@ def lambda_handler(event: dict[str, Any], context: Any, services: Services | Non
     deps = resolve(services)
     payload = fetched.model_dump(mode="json")
     # A claim holds until this invocation's deadline; a duplicate waits no longer than its own.
+    # Outside Lambda every delivery runs on this machine, so a stopped run's claim is seen to be gone.
     remaining_ms = getattr(context, "get_remaining_time_in_millis", lambda: CLAIM_SECONDS * 1000)()
-    claim = ClaimPolicy.within(remaining_ms / 1000)
+    claim = ClaimPolicy.within(remaining_ms / 1000, same_machine="AWS_LAMBDA_FUNCTION_NAME" not in os.environ)
     with run_stage(deps, "summarize", fetched.run_id, fetched.topic, fetched.date, payload) as record:
         summarized = summarize_stage(fetched, deps.store, deps.summarizer, deps.bus, claim)
         written = summarized.event

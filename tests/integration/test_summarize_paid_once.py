@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +17,14 @@ import pytest
 from dailydigest.errors import DigestInProgress
 from dailydigest.models.article import StoryBundle
 from dailydigest.models.events import ArticlesFetched, DigestWritten
-from dailydigest.stages.summarize import Claim, ClaimPolicy, Summarized, summarize_stage
+from dailydigest.stages.summarize import (
+    Claim,
+    ClaimPolicy,
+    Summarized,
+    process_alive,
+    summarize_stage,
+    this_process,
+)
 from dailydigest.store import keys
 from dailydigest.store.local import DirectoryStore
 from tests.fakes import MemoryStore, RecordingBus
@@ -155,3 +165,33 @@ def test_the_policy_follows_the_invocations_deadline() -> None:
     policy = ClaimPolicy.within(300)
     assert (policy.hold_seconds, policy.wait_seconds) == (300, 270)
     assert ClaimPolicy.within(5000).hold_seconds == 900  # never longer than a function can run
+
+
+def test_a_local_runs_claim_ends_with_its_process(server: FakeOpenAI) -> None:
+    # Given the claim of a local run stopped with Ctrl-C: its process no longer exists
+    server.queue(chat(dumps(answer())))
+    store = MemoryStore()
+    fetched = _fetched(store)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    now = dt.datetime.now(dt.UTC)
+    claim = Claim(
+        run_id="run-stopped",
+        claimed_at=now,
+        expires_at=now + dt.timedelta(minutes=15),
+        holder=f"{socket.gethostname()}:{gone.stdout.strip()}",
+    )
+    store.put(keys.digest_claim_key("qwen", DAY), claim.model_dump_json().encode(), "application/json")
+    # When the next local run summarizes the day, Then it takes over without waiting out the claim
+    policy = ClaimPolicy.within(900, same_machine=True)
+    result = summarize_stage(
+        fetched, store, make(server), RecordingBus(), dataclasses.replace(policy, wait_seconds=0)
+    )
+    assert result.digest.generator == "llm" and len(server.completions) == 1
+
+
+def test_a_claim_from_another_machine_or_a_live_process_holds() -> None:
+    assert process_alive(this_process()) is True
+    assert process_alive("another-host:1234") is None
+    assert process_alive("not a holder") is None

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from dailydigest.errors import DigestInProgress
 from dailydigest.models.digest import Digest
@@ -55,6 +58,8 @@ class Claim(BaseModel):
     run_id: RunId
     claimed_at: dt.datetime
     expires_at: dt.datetime
+    holder: Annotated[str, StringConstraints(max_length=300)] = ""
+    """The process that holds it (`host:pid`), for a policy that can tell whether it still runs."""
 
 
 @dataclass(frozen=True)
@@ -68,13 +73,42 @@ class ClaimPolicy:
     poll_seconds: float = 1.0
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     sleep: Callable[[float], None] = time.sleep
+    holder: str = ""
+    """This process, as a claim names it."""
+    alive: Callable[[str], bool | None] = lambda holder: None
+    """Whether a claim's holder still runs: False ends its claim early (a local run stopped with
+    Ctrl-C); None when it cannot be told (another Lambda sandbox), and the claim holds until it expires."""
 
     @classmethod
-    def within(cls, remaining_seconds: float) -> ClaimPolicy:
+    def within(cls, remaining_seconds: float, *, same_machine: bool = False) -> ClaimPolicy:
         """A policy for an invocation with this much time left: the claim holds until then, and a
-        waiting delivery gives up (to be retried) just before it."""
+        waiting delivery gives up (to be retried) just before it. On one machine (local runs) a claim
+        whose process is gone is taken over at once."""
         hold = max(min(remaining_seconds, CLAIM_SECONDS), 1.0)
-        return cls(hold_seconds=hold, wait_seconds=max(hold - DEADLINE_MARGIN_SECONDS, 0.0))
+        policy = cls(hold_seconds=hold, wait_seconds=max(hold - DEADLINE_MARGIN_SECONDS, 0.0))
+        if same_machine:
+            policy = replace(policy, holder=this_process(), alive=process_alive)
+        return policy
+
+
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def process_alive(holder: str) -> bool | None:
+    """Whether the claim's process still runs on this machine (None: another machine, or unknown)."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def summarize_stage(
@@ -121,7 +155,8 @@ def _claim_or_wait(fetched: ArticlesFetched, store: Store, policy: ClaimPolicy) 
     while True:
         generation, current = _latest_claim(store, fetched)
         now = policy.clock()
-        if current is None or current.expires_at <= now:
+        gone = current is not None and policy.alive(current.holder) is False
+        if current is None or current.expires_at <= now or gone:
             if current is not None:
                 log.warning(
                     "stale digest claim taken over",
@@ -135,6 +170,7 @@ def _claim_or_wait(fetched: ArticlesFetched, store: Store, policy: ClaimPolicy) 
                 run_id=fetched.run_id,
                 claimed_at=now,
                 expires_at=now + dt.timedelta(seconds=policy.hold_seconds),
+                holder=policy.holder,
             )
             next_key = keys.digest_claim_key(fetched.topic, fetched.date, generation + 1)
             if store.create(next_key, mine.model_dump_json().encode(), JSON):
