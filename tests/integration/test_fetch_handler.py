@@ -43,7 +43,9 @@ def bus() -> RecordingBus:
 
 @pytest.fixture
 def handler(store_dir: Path, bus: RecordingBus) -> Iterator[Callable[[dict[str, Any]], dict[str, Any]]]:
-    settings = Settings(topics_file=REPO_ROOT / "topics.yaml", template_file=REPO_ROOT / "template.yaml")
+    settings = Settings(
+        topics_file=REPO_ROOT / "samples" / "topics.yaml", template_file=REPO_ROOT / "template.yaml"
+    )
     web = MirrorWebClient(REPO_ROOT / "samples" / "web")
     install(
         Services(
@@ -69,7 +71,8 @@ def test_a_direct_invoke_fetches_its_day(handler: Any, store_dir: Path, bus: Rec
 
     assert outcome["outcome"] == "fetched"
     assert (outcome["article_count"], outcome["story_count"]) == (10, 6)
-    assert _stored(store_dir) == ["data/qwen/2026-11-28/stories.json", "ledger/qwen.json"]
+    # The ledger is written once the post is published (render), not at fetch
+    assert _stored(store_dir) == ["data/qwen/2026-11-28/stories.json"]
     assert [type(e) for e in bus.events] == [ArticlesFetched]
 
 

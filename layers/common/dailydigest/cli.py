@@ -1,5 +1,5 @@
 """The `dailydigest` command: run the pipeline locally through the same handlers and routing,
-replay and backfill, list run records, invoke the deployed stack, serve the archive."""
+replay and backfill, list run records and the topics' memory, invoke the deployed stack, serve the archive."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ EXIT_BAD_INPUT = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from dailydigest.commands import deploy_params, invoke, replay, run, runs, serve
+    from dailydigest.commands import deploy_params, invoke, ledger, replay, run, runs, serve
 
     parser = argparse.ArgumentParser(
         prog="dailydigest",
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="show the pipeline's log lines on stderr"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (run, replay, runs, serve, invoke, deploy_params):
+    for module in (run, replay, runs, ledger, serve, invoke, deploy_params):
         module.add_parser(commands)
     return parser
 

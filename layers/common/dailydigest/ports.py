@@ -14,7 +14,12 @@ from dailydigest.models.topic import Topic
 
 
 class Store(Protocol):
-    """A key/value blob store with create-if-absent (S3 or a directory)."""
+    """A key/value blob store with create-if-absent and compare-and-swap (S3 or a directory).
+
+    Read-modify-write of a shared key (the story ledger, the archive index) goes through
+    `get_versioned` + `put_if` (see `store.ops.update`): a writer that lost the race writes nothing
+    and learns so, instead of silently replacing what the other one wrote.
+    """
 
     def get(self, key: str) -> bytes:
         """The bytes at key; NotFoundError when absent."""
@@ -26,6 +31,15 @@ class Store(Protocol):
 
     def create(self, key: str, data: bytes, content_type: str) -> bool:
         """Write key only if absent; False (and nothing written) when it already exists."""
+        ...
+
+    def get_versioned(self, key: str) -> tuple[bytes, str] | None:
+        """The bytes at key with an opaque version tag (S3's ETag); None when absent."""
+        ...
+
+    def put_if(self, key: str, data: bytes, content_type: str, version: str | None) -> bool:
+        """Write key only if it is still at `version` (from `get_versioned`), or, when version is
+        None, only if it is absent. False, and nothing written, when another writer got there first."""
         ...
 
     def exists(self, key: str) -> bool: ...
@@ -62,6 +76,13 @@ class WebResponse:
     status: int
     content_type: str
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+    """Response headers (names in lower case), for callers that need one (Location, Retry-After)."""
+
+    def header(self, name: str) -> str:
+        """The first value of a header ('' when absent)."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key == wanted), "")
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,13 @@ class WebRequest:
     """Acceptable media types: `text/html`, `application/*` or `*+xml`; empty accepts anything."""
     headers: tuple[tuple[str, str], ...] = ()
     """Extra request headers (e.g. an API key): sent to the URL's own origin only, never logged."""
+    method: str = "GET"
+    body: bytes = b""
+    """The request body (a form POST); only sent with a method other than GET."""
+    max_bytes: int | None = None
+    """This request's body cap, when it differs from the client's (a page known to be large)."""
+    follow_redirects: bool = True
+    """False: a redirect is answered as it is (status, Location), for callers that judge each hop."""
 
     def accepts(self, content_type: str) -> bool:
         """Whether a response of this Content-Type is usable (a missing type is sniffed later)."""

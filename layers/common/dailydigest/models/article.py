@@ -19,6 +19,8 @@ class Article(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     url: HttpUrl
+    # The address the page names as its own (<link rel="canonical"> or og:url), on the same site.
+    canonical: HttpUrl | None = None
     title: ShortText
     publisher: Annotated[str, StringConstraints(max_length=200)] = ""
     published: dt.datetime | None = None
@@ -26,6 +28,8 @@ class Article(BaseModel):
     text: ArticleText = ""
     language: Annotated[str, StringConstraints(max_length=16)] = ""
     feed: Annotated[str, StringConstraints(max_length=2_000)] = ""
+    unresolved: bool = False
+    """At an aggregator's link (Google News): the publisher's URL was not found; headline and snippet only."""
 
     @property
     def body(self) -> str:
@@ -42,6 +46,12 @@ class Story(BaseModel):
     title: ShortText
     articles: Annotated[tuple[Article, ...], Field(min_length=1, max_length=50)]
     is_update: bool = False
+    follows: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,64}$")] | None = None
+    """For an update: the id of the earlier story it updates (its entry in the topic's ledger)."""
+    new_facts: Annotated[
+        tuple[Annotated[str, StringConstraints(max_length=64)], ...], Field(max_length=50)
+    ] = ()
+    """For an update: the figures, dates and names not published before, so its text leads with them."""
 
 
 class StoryBundle(BaseModel):

@@ -1,4 +1,5 @@
-"""The fetch stage: gather a day's stories once per (topic, date), remember them, announce them."""
+"""The fetch stage: gather a day's stories once per (topic, date), screened by the topic's memory,
+and announce them. The memory records them only when their post is published (the render stage)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from collections.abc import Sequence
 from dailydigest.models.article import StoryBundle
 from dailydigest.models.events import ArticlesFetched, NoNews
 from dailydigest.models.topic import Topic
-from dailydigest.news.gather import gather_stories, usable_articles
-from dailydigest.news.ledger import LedgerMemory, load_ledger, record, save_ledger
+from dailydigest.news.gather import gather_stories, is_unresolved, usable_articles
+from dailydigest.news.ledger import LedgerMemory, load_ledger
 from dailydigest.ports import ArticleSource, Bus, Store
 from dailydigest.store import keys
 from dailydigest.store.ops import JSON, load_bundle, read_if_present
@@ -23,17 +24,19 @@ def fetch_stage(
     store: Store,
     bus: Bus,
 ) -> ArticlesFetched | NoNews:
-    """Gather the day's stories, store them once, remember them in the ledger, announce them.
+    """Gather the day's stories, store them once, announce them.
 
-    Stories covered on earlier days are screened out by the topic's ledger (updates kept). Fewer
-    usable articles than the topic's minimum is a NoNews outcome: announced, nothing stored.
+    Stories published on earlier days are screened out by the topic's ledger (updates kept); the
+    ledger is not written here, so a day whose summarize or render fails leaves its stories for
+    the next day. Fewer usable articles than the topic's minimum is a NoNews outcome: announced,
+    nothing stored.
     """
     key = keys.stories_key(topic.slug, day)
     stored = read_if_present(store, key)
     bundle = StoryBundle.model_validate_json(stored) if stored is not None else None
-    ledger = load_ledger(store, topic.slug)
     if bundle is None:
-        bundle = gather_stories(topic, day, sources, LedgerMemory(ledger, topic, day))
+        memory = LedgerMemory(load_ledger(store, topic.slug), topic, day)
+        bundle = gather_stories(topic, day, sources, memory)
         usable = usable_articles(bundle)
         if usable < topic.min_articles:
             no_news = NoNews(
@@ -44,9 +47,6 @@ def fetch_stage(
         if not store.create(key, bundle.model_dump_json(indent=1).encode(), JSON):
             # Another delivery won the race: continue with what it stored.
             bundle = load_bundle(store, key)
-    # After the stories exist, and again on a repeated delivery until it is done: idempotent.
-    if not ledger.recorded(day, bundle.stories):
-        save_ledger(store, record(ledger, topic, day, bundle.stories))
     event = ArticlesFetched(
         run_id=run_id,
         topic=topic.slug,
@@ -54,6 +54,7 @@ def fetch_stage(
         stories_key=key,
         article_count=bundle.article_count,
         story_count=len(bundle.stories),
+        unresolved_count=sum(is_unresolved(a) for story in bundle.stories for a in story.articles),
     )
     bus.publish(event)
     return event

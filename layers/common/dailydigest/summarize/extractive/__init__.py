@@ -22,6 +22,7 @@ from dailydigest.locales import facts_for
 from dailydigest.models.article import Story
 from dailydigest.models.digest import Analysis, Digest, Highlight, Implications, Source
 from dailydigest.models.topic import Topic
+from dailydigest.news.fingerprint import facts
 from dailydigest.news.text import contains_any, guess_language, join_sentences, split_sentences
 from dailydigest.summarize.extractive.cues import (
     COMPARISON_CUES,
@@ -161,9 +162,18 @@ def _highlight(
     wording: Wording,
 ) -> Highlight:
     pool = [s for s in picker.all if s.story == index]
-    # A highlight opens with the best lead (news leads summarise), then adds other facts, none twice.
+    # A highlight opens with the best lead (news leads summarise), then adds other facts, none twice;
+    # an update opens with the sentence telling most of what is new (fetch found those facts).
     size = 3 if len(story.articles) > 1 else 2
-    lead = picker.pick([s for s in pool if s.position == 0], 1)
+    news = set(story.new_facts) if story.is_update else set()
+    telling = [s for s in pool if news & facts(s.text)]
+    if telling:
+        lead = picker.pick(
+            telling, 1, strength=lambda s: len(news & facts(s.text)) * 1000 + picker.score[s.order]
+        )
+    else:
+        lead = []
+    lead = lead or picker.pick([s for s in pool if s.position == 0], 1)
     rest = picker.pick([s for s in pool if s not in lead], size - len(lead))
     chosen = lead + _in_order(rest)
     body = join_sentences(s.text for s in chosen) if chosen else _excerpt(story, locale, wording)
