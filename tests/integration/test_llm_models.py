@@ -193,7 +193,7 @@ def test_dailydigest_run_publishes_the_llm_digest_of_a_model_with_habits(
     result = subprocess.run(
         [str(Path(sys.executable).parent / "dailydigest"), "run", "qwen", "--date", "2026-11-28"],
         cwd=tmp_path,
-        env={**environment, "DIGEST_TOPICS": str(ROOT / "topics.yaml")},
+        env={**environment, "DIGEST_TOPICS": str(ROOT / "samples" / "topics.yaml")},
         capture_output=True,
         text=True,
         timeout=300,

@@ -35,9 +35,11 @@ from dailydigest.summarize.extractive.cues import (
 from dailydigest.summarize.extractive.picker import Picker
 from dailydigest.summarize.extractive.sentences import (
     Sentence,
+    article_language,
     collect,
     digest_language,
     outlet,
+    sentence_language,
     stands_alone,
     usable,
     without_additive_opener,
@@ -147,10 +149,14 @@ def _headline(story: Story, locale: str, wording: Wording) -> str:
     """The story's title in the digest's language (an outlet's, when the story's own is not), else
     the title marked with its language."""
     language = digest_language(locale)
-    for title in [story.title, *(a.title for a in story.articles)]:
-        if guess_language(title) in ("", language):
+    first = story.articles[0] if story.articles else None
+    titles = [(story.title, first)] + [(a.title, a) for a in story.articles]
+    for title, article in titles:
+        written_in = article_language(article.body, article.title) if article else ""
+        if sentence_language(title, written_in) in ("", language):
             return title
-    return wording.foreign_headline(story.title, guess_language(story.title))
+    written_in = article_language(first.body, first.title) if first else guess_language(story.title)
+    return wording.foreign_headline(story.title, sentence_language(story.title, written_in))
 
 
 def _highlight(
@@ -193,7 +199,8 @@ def _excerpt(story: Story, locale: str, wording: Wording) -> str:
         if not lead:
             continue
         lead = without_additive_opener(lead)
-        if guess_language(lead) in ("", digest_language(locale)):
+        written_in = sentence_language(lead, article_language(article.body, article.title))
+        if written_in in ("", digest_language(locale)):
             return lead
         short = lead
         if len(lead) > EXCERPT_CHARS:  # cut at a word in spaced text, anywhere in Chinese

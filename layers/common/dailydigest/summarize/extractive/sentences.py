@@ -99,6 +99,7 @@ def collect(stories: Sequence[Story], locale: str) -> list[Sentence]:
     for story_index, story in enumerate(stories):
         for article in story.articles:
             source_id += 1
+            written_in = article_language(article.body, article.title)
             # Positions count every sentence, so a dropped fragment does not promote the next one to lead.
             for position, raw in enumerate(split_sentences(article.body)):
                 text = without_additive_opener(raw)
@@ -114,12 +115,29 @@ def collect(stories: Sequence[Story], locale: str) -> list[Sentence]:
                         position=position,
                         order=len(found),
                         terms=frozenset(tokens(text)),
-                        native=guess_language(text) in ("", language),
+                        native=sentence_language(text, written_in) in ("", language),
                         standalone=stands_alone(text),
                         outlet=outlet(article.publisher, str(article.url)),
                     )
                 )
     return found
+
+
+_SCRIPT_LANGUAGES = ("zh", "ja", "ko")
+
+
+def article_language(body: str, title: str = "") -> str:
+    """An article's language, told from its text (a long sample: surer than a sentence or a headline)."""
+    return guess_language(body) or guess_language(title)
+
+
+def sentence_language(sentence: str, written_in: str) -> str:
+    """A sentence's language: its script tells Chinese, Japanese or Korean apart; a sentence in the
+    Latin script is in its article's language (a short one alone fools a language identifier)."""
+    own = guess_language(sentence)
+    if own in _SCRIPT_LANGUAGES or written_in in ("", *_SCRIPT_LANGUAGES):
+        return own
+    return written_in
 
 
 def figures(text: str) -> frozenset[str]:

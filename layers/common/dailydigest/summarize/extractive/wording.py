@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_LANGUAGE_NAMES = {"zh-TW": {"en": "英文", "zh": "中文"}, "en": {"en": "English", "zh": "Chinese"}}
+_LANGUAGE_NAMES = {
+    "zh-TW": {
+        "en": "英文", "zh": "中文", "ja": "日文", "ko": "韓文", "de": "德文", "fr": "法文", "es": "西班牙文",
+        "it": "義大利文", "pt": "葡萄牙文", "ru": "俄文", "vi": "越南文", "": "外文",
+    },
+    "en": {
+        "en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "de": "German", "fr": "French",
+        "es": "Spanish", "it": "Italian", "pt": "Portuguese", "ru": "Russian", "vi": "Vietnamese",
+        "": "foreign-language",
+    },
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -18,7 +28,8 @@ class Wording:
         return self.locale.startswith("zh")
 
     def language(self, code: str) -> str:
-        return _LANGUAGE_NAMES["zh-TW" if self.chinese else "en"].get(code, code)
+        names = _LANGUAGE_NAMES["zh-TW" if self.chinese else "en"]
+        return names.get(code, names[""])
 
     def attributed(self, sentence: str, outlet: str) -> str:
         """A quoted sentence of analysis, credited to the outlet that wrote it."""
