@@ -40,7 +40,8 @@ def test_unreachable_endpoint_is_one_clear_line_and_shows_in_runs(tmp_path: Path
             [executable, *args], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300
         )
 
-    run = dailydigest("run", "qwen", "--date", "2026-11-28", "--topics", str(ROOT / "samples" / "topics.yaml"))
+    topics = str(ROOT / "samples" / "topics.yaml")
+    run = dailydigest("run", "qwen", "--date", "2026-11-28", "--topics", topics)
     assert run.returncode == 0, run.stderr
     digest_lines = [line.strip() for line in run.stdout.splitlines() if line.strip().startswith("digest ")]
     assert len(digest_lines) == 1
