@@ -28,6 +28,7 @@ from dailydigest.summarize.extractive import (
     ExtractiveSummarizer,
     title_tags,
 )
+from dailydigest.summarize.extractive.sentences import stands_alone
 from tests.conftest import REPO_ROOT
 
 DAY = dt.date(2026, 11, 28)
@@ -388,3 +389,22 @@ def test_headline_prefers_an_outlet_writing_in_the_digest_language(locale: str, 
     # When the digest is written in each locale, Then the headline is in that locale's language
     digest = ExtractiveSummarizer().summarize(_topic(locale), DAY, [story])
     assert digest.highlights[0].headline == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "alone"),
+    [
+        ("這是阿里雲今年第三度調整定價。", False),
+        ("此舉將加劇價格戰。", False),
+        ("市場人士分析，此舉將加劇雲端 AI 的價格戰。", False),
+        ("編輯部實際下載了 Qwen4-8B 的量化版本。", False),
+        ("It runs on one GPU and costs less.", False),
+        ("我們實測後發現速度很快。", False),
+        ("陳怡君指出：「我們的資料不會離開機房」。", True),
+        ("其他雲端業者將面臨跟進降價的壓力。", True),
+        ("那斯達克指數收高 1.2%。", True),
+        ("阿里雲宣布調降通義千問 API 價格。", True),
+    ],
+)
+def test_a_quote_stands_alone_or_is_not_quoted(sentence: str, alone: bool) -> None:
+    assert stands_alone(sentence) is alone

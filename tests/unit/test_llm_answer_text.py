@@ -1,10 +1,12 @@
-"""Reasoning set apart from the answer, the answer's JSON found and repaired, and the presets."""
+"""Reasoning set apart from the answer, the answer's JSON found and repaired, the presets, and
+headlines sent without the outlet names feeds append to them."""
 
 from __future__ import annotations
 
 import pytest
 
 from dailydigest.summarize.llm.answer_text import find_json, split_reasoning
+from dailydigest.summarize.llm.material import without_outlet
 from dailydigest.summarize.llm.presets import detect, preset_for
 
 KEYS = ("trend_overview", "highlights")
@@ -97,3 +99,18 @@ def test_the_preset_is_told_from_the_address(url: str | None, preset: str) -> No
 def test_presets_ask_each_endpoint_in_its_own_terms(name: str, model: str, mode: str, extra: object) -> None:
     preset = preset_for(name, None, model)  # type: ignore[arg-type]
     assert (preset.json_mode, dict(preset.extra_body)) == (mode, extra)
+
+
+@pytest.mark.parametrize(
+    ("title", "publishers", "expected"),
+    [
+        ("阿里雲調降 API 價格｜科技日報", ["科技日報"], "阿里雲調降 API 價格"),
+        ("Qwen4 ships - The Verge", ["The Verge"], "Qwen4 ships"),
+        ("Qwen4 ships - The Verge", ["Other"], "Qwen4 ships - The Verge"),
+        ("科技日報", ["科技日報"], "科技日報"),
+    ],
+)
+def test_a_headline_loses_the_outlet_name_appended_to_it(
+    title: str, publishers: list[str], expected: str
+) -> None:
+    assert without_outlet(title, publishers) == expected

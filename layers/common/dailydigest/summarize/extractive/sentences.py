@@ -24,7 +24,7 @@ MAX_SENTENCE_CHARS = 400
 NEAR_DUPLICATE_CONTAINMENT = 0.5
 
 _POINTS_BACK = re.compile(
-    r"^(?:這|那|此|其|該|它|他|她|上述|前述|對此|為此|因此|所以|然而|不過|但是|但|可是|相比之下|相較之下"
+    r"^(?:這|那(?!斯達克)|此|其(?!他|餘|實)|該|它|他|她|上述|前述|對此|為此|因此|所以|然而|不過|但是|但|可是|相比之下|相較之下"
     r"|反觀|其中|隨後|接著|總之|換句話說|也就是說"
     r"|(?:公司|團隊|報告|研究|文章|官方)(?:也|則|還)?(?:表示|指出|強調|說|認為|顯示|建議|提到|發現|回應))"
     r"|^(?:This|That|These|Those|It|Its|They|Their|Them|He|She|His|Her|Such|However|But|Still|Yet"
