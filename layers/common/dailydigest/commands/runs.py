@@ -50,7 +50,7 @@ def _row(summary: RunSummary) -> tuple[str, ...]:
         summary.first.run_id,
         summary.first.topic,
         summary.first.date.isoformat(),
-        ",".join(summary.stages),
+        ",".join(f"{stage}×{n}" if n > 1 else stage for stage, n in summary.attempts.items()),
         summary.outcome,
         str(summary.duration_ms),
         model,

@@ -30,8 +30,12 @@ def ledger_key(topic: str) -> str:
     return f"ledger/{topic}.json"
 
 
-def run_record_key(topic: str, day: dt.date, run_id: str, stage: str) -> str:
-    return f"runs/{topic}/{day.isoformat()}/{run_id}/{stage}.json"
+def run_record_key(topic: str, day: dt.date, run_id: str, stage: str, attempt: str = "") -> str:
+    """One record per attempt of a stage: `attempt` (its start time) keeps a retry beside the first
+    try. Records written before attempts were kept have none: `.../{stage}.json`."""
+    return f"runs/{topic}/{day.isoformat()}/{run_id}/{stage}{'-' + attempt if attempt else ''}.json"
+
+
 
 
 def run_records_prefix(topic: str | None = None) -> str:
