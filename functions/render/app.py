@@ -20,7 +20,14 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     with stage_record(deps.store, "render", written.run_id, written.topic, written.date, payload) as record:
         archive = archiver(deps.store, deps.settings.archive_url, deps.settings.blog_post_url)
         published = render_stage(
-            written, deps.store, render, deps.publisher, deps.bus, archive, deps.settings.commit_message
+            written,
+            deps.store,
+            render,
+            deps.publisher,
+            deps.bus,
+            archive,
+            deps.settings.commit_message,
+            deps.settings.post_path,
         )
         record.outputs = {
             "post": published.post_key,

@@ -48,7 +48,7 @@ def test_run_publishes_post_image_and_artifacts(
 ) -> None:
     workdir, result = first_run
     assert result.returncode == 0, result.stderr
-    post = workdir / "site" / "_posts" / f"{DAY}-qwen-daily.md"
+    post = workdir / "site" / "_posts" / f"{DAY}-qwen-daily-{DAY}.md"
     image = workdir / "site" / "assets" / "img" / "posts" / f"{DAY}-qwen-infographic.png"
     assert post.read_text(encoding="utf-8").startswith("---\nlayout: post\n")
     assert image.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
@@ -62,7 +62,7 @@ def test_run_publishes_post_image_and_artifacts(
         "extractive",
         "local git repository",
         "committed",
-        f"_posts/{DAY}-qwen-daily.md",
+        f"_posts/{DAY}-qwen-daily-{DAY}.md",
     ):
         assert fragment in result.stdout
 
@@ -181,7 +181,7 @@ def test_backfill_runs_each_day_once(tmp_path: Path) -> None:
     result = dailydigest(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     posts = sorted(p.name for p in (tmp_path / "site" / "_posts").iterdir())
-    assert posts == ["2026-11-27-qwen-daily.md", "2026-11-28-qwen-daily.md"]
+    assert posts == ["2026-11-27-qwen-daily-2026-11-27.md", "2026-11-28-qwen-daily-2026-11-28.md"]
     assert result.stdout.count("committed") == 2
 
 

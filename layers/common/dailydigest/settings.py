@@ -19,6 +19,7 @@ from pydantic import (
 
 from dailydigest.errors import ConfigError
 from dailydigest.models.topic import describe_validation_error
+from dailydigest.store.keys import DEFAULT_POST_PATH
 
 GithubRepo = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(@[A-Za-z0-9_./-]+)?$")
@@ -65,6 +66,7 @@ ENV_NAMES: dict[str, str] = {
     "OPENAI_API_KEY_SECRET": "openai_api_key_secret",
     "DIGEST_ARCHIVE_URL": "archive_url",
     "DIGEST_BLOG_POST_URL": "blog_post_url",
+    "DIGEST_POST_PATH": "post_path",
     "DIGEST_GIT_AUTHOR_NAME": "git_author_name",
     "DIGEST_GIT_AUTHOR_EMAIL": "git_author_email",
     "DIGEST_COMMIT_MESSAGE": "commit_message",
@@ -129,9 +131,12 @@ class Settings(BaseModel):
     github_token_secret: str | None = None
     openai_api_key_secret: str | None = None
     archive_url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
-    # Where a post appears on the blog, e.g. https://me.github.io/posts/{topic}-daily/ (Jekyll permalinks
-    # vary by theme); placeholders {topic}, {date}, {year}, {month}, {day}. Unset: link the committed file.
+    # Where a post appears on the blog, e.g. https://me.github.io/posts/{topic}-daily-{date}/ (Chirpy's
+    # default permalink with the default post path; Jekyll permalinks vary by theme); placeholders
+    # {topic}, {date}, {year}, {month}, {day}. Unset: link the committed file.
     blog_post_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)] | None = None
+    # The post's path in the blog repository; {date} and {topic} make it one file per topic and day.
+    post_path: Annotated[str, StringConstraints(min_length=1, max_length=300)] = DEFAULT_POST_PATH
     git_author_name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "dailydigest"
     # Placeholders: {name} (display name), {topic} (slug), {date}.
     commit_message: Annotated[str, StringConstraints(min_length=1, max_length=200)] = (
@@ -175,6 +180,12 @@ class Settings(BaseModel):
     def _blog_placeholders(cls, value: str | None) -> str | None:
         if value is not None:
             _check_placeholders(value, "blog post URL", topic="t", date="d", year="y", month="m", day="d")
+        return value
+
+    @field_validator("post_path")
+    @classmethod
+    def _post_path_template(cls, value: str) -> str:
+        check_post_path(value)
         return value
 
     @field_validator("commit_message")
@@ -231,3 +242,19 @@ def _check_placeholders(template: str, what: str, **sample: str) -> None:
     except (KeyError, IndexError, ValueError) as exc:
         known = ", ".join("{" + name + "}" for name in sample)
         raise ValueError(f"{what} placeholders are {known} ({exc})") from None
+
+
+def check_post_path(template: str) -> None:
+    """A post path template names one Markdown file per topic and day inside the repository."""
+    _check_placeholders(template, "post path", topic="t", date="d")
+    if "{topic}" not in template or "{date}" not in template:
+        raise ValueError("post path needs both {topic} and {date}, or days and topics would share a post")
+    if not template.endswith((".md", ".markdown")):
+        raise ValueError("post path must name a Markdown file (.md or .markdown)")
+    from dailydigest.errors import PublishError
+    from dailydigest.publish.paths import checked_path
+
+    try:
+        checked_path(template.format(topic="topic", date="2026-01-01"))
+    except PublishError:
+        raise ValueError("post path must be relative, inside the repository, without '..'") from None

@@ -25,6 +25,7 @@ def render_stage(
     bus: Bus,
     archive: Archiver | None = None,
     commit_message: str = DEFAULT_COMMIT_MESSAGE,
+    post_path: str = keys.DEFAULT_POST_PATH,
 ) -> PostPublished:
     digest = Digest.model_validate_json(store.get(written.digest_key))
     post_text, image_png = render(digest)
@@ -34,7 +35,7 @@ def render_stage(
     write_if_changed(store, post_key, post_text.encode(), "text/markdown; charset=utf-8")
     write_if_changed(store, image_key, image_png, "image/png")
     files = PostFiles(
-        post_path=keys.post_path(written.topic, written.date),
+        post_path=keys.post_path(written.topic, written.date, post_path),
         post_text=post_text,
         image_path=keys.image_path(written.topic, written.date),
         image_png=image_png,

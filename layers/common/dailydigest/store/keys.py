@@ -36,15 +36,23 @@ def run_record_key(topic: str, day: dt.date, run_id: str, stage: str, attempt: s
     return f"runs/{topic}/{day.isoformat()}/{run_id}/{stage}{'-' + attempt if attempt else ''}.json"
 
 
-
-
 def run_records_prefix(topic: str | None = None) -> str:
     return f"runs/{topic}/" if topic else "runs/"
 
 
-def post_path(topic: str, day: dt.date) -> str:
-    """Where the post lives in the blog repository (DESIGN.md contract)."""
-    return f"_posts/{day.isoformat()}-{topic}-daily.md"
+# Jekyll takes a post's date from the file name's `YYYY-MM-DD-` prefix and `:title` from the rest.
+# Under Chirpy's default `permalink: /posts/:title/` only `:title` is in the address, so the
+# date is in the title part too: /posts/qwen-daily-2026-11-28/ (and, under `pretty` or `date`,
+# /qwen/daily/2026/11/28/qwen-daily-2026-11-28/). Each day's post has its own address.
+DEFAULT_POST_PATH = "_posts/{date}-{topic}-daily-{date}.md"
+
+
+def post_path(topic: str, day: dt.date, template: str = DEFAULT_POST_PATH) -> str:
+    """Where the post lives in the blog repository: DIGEST_POST_PATH, placeholders {date}, {topic}.
+
+    A pure function of (topic, date), so a rerun of a day writes to the post it wrote before.
+    """
+    return template.format(topic=topic, date=day.isoformat())
 
 
 def image_path(topic: str, day: dt.date) -> str:
