@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dailydigest.boundary import parse_request
+from dailydigest.errors import SourcesDownError
 from dailydigest.models.events import NoNews
 from dailydigest.models.requests import FetchRequest
 from dailydigest.observability import count, entrypoint, logger, set_run_id
@@ -35,7 +36,13 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "run_id": run_id,
     }
     with stage_record(deps.store, "fetch", run_id, topic.slug, day, payload) as record:
-        outcome = fetch_stage(topic, day, run_id, deps.sources, deps.store, deps.bus)
+        try:
+            outcome = fetch_stage(topic, day, run_id, deps.sources, deps.store, deps.bus, deps.fetch_tally)
+        except SourcesDownError as exc:
+            # An outage is not a quiet day: the run fails, SourcesDown feeds its alarm.
+            count("SourcesDown")
+            logger.error("news sources down", topic=topic.slug, date=day.isoformat(), reason=str(exc)[:500])
+            raise
         if isinstance(outcome, NoNews):
             record.outcome = "no_news"
             record.details = {"articles": outcome.article_count, "minimum": outcome.minimum}

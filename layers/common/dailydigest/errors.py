@@ -23,3 +23,7 @@ class PublishError(DigestError):
 
 class PostFormatError(DigestError, ValueError):
     """A post that does not follow the post format (the reference post's shape)."""
+
+
+class SourcesDownError(DigestError):
+    """Every news source failed, or nearly every request got no answer: an outage, not a quiet day."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from dailydigest.errors import ConfigError
 from dailydigest.models.digest import Digest
 from dailydigest.models.topic import TopicsFile, load_topics, parse_topics
+from dailydigest.news.outage import FetchTally
 from dailydigest.ports import ArticleSource, Bus, Publisher, Store, Summarizer, WebClient
 from dailydigest.settings import Settings
 from dailydigest.store import keys
@@ -100,16 +101,19 @@ class Services:
         With DIGEST_WEB_MIRROR everything stays offline: only the feeds, served from the mirror.
         """
         from dailydigest.sources.feed import FeedSource
+        from dailydigest.web.tally import tallied
 
         settings = self.settings
-        feeds = FeedSource(self.web, max_page_bytes=settings.max_fetch_bytes)
+        # Every source's requests are counted, so the fetch stage can tell an outage from a quiet day.
+        web = tallied(self.web, self.fetch_tally)
+        feeds = FeedSource(web, max_page_bytes=settings.max_fetch_bytes)
         if settings.web_mirror is not None:
             return [feeds]
         sources: list[ArticleSource] = []
         if settings.google_news_url is not None:
             from dailydigest.sources.google_news import GoogleNewsSource
 
-            sources.append(GoogleNewsSource(self.web, settings.google_news_url, settings.max_fetch_bytes))
+            sources.append(GoogleNewsSource(web, settings.google_news_url, settings.max_fetch_bytes))
         sources.append(feeds)
         from dailydigest.secrets import resolve_secret
 
@@ -117,8 +121,13 @@ class Services:
         if key:
             from dailydigest.sources.news_api import NewsApiSource
 
-            sources.append(NewsApiSource(self.web, key, settings.news_api_url, settings.max_fetch_bytes))
+            sources.append(NewsApiSource(web, key, settings.news_api_url, settings.max_fetch_bytes))
         return sources
+
+    @cached_property
+    def fetch_tally(self) -> FetchTally:
+        """What the web answered the sources during the current fetch (reset by each fetch)."""
+        return FetchTally()
 
     @cached_property
     def summarizer(self) -> Summarizer:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from dailydigest.errors import SourcesDownError
 from dailydigest.models.article import StoryBundle
 from dailydigest.models.events import ArticlesFetched, NoNews
 from dailydigest.models.topic import Topic
 from dailydigest.news.gather import gather_stories, usable_articles
 from dailydigest.news.ledger import LedgerMemory, load_ledger, record, save_ledger
+from dailydigest.news.outage import FetchTally, outage_reasons
 from dailydigest.ports import ArticleSource, Bus, Store
 from dailydigest.store import keys
 from dailydigest.store.ops import JSON, load_bundle, read_if_present
@@ -22,18 +24,27 @@ def fetch_stage(
     sources: Sequence[ArticleSource],
     store: Store,
     bus: Bus,
+    tally: FetchTally | None = None,
 ) -> ArticlesFetched | NoNews:
     """Gather the day's stories, store them once, remember them in the ledger, announce them.
 
     Stories covered on earlier days are screened out by the topic's ledger (updates kept). Fewer
     usable articles than the topic's minimum is a NoNews outcome: announced, nothing stored.
+    When every source failed, or nearly every request got no answer (`tally` counts them), the
+    stage raises SourcesDownError with the reasons instead: an outage is not a quiet day.
     """
     key = keys.stories_key(topic.slug, day)
     stored = read_if_present(store, key)
     bundle = StoryBundle.model_validate_json(stored) if stored is not None else None
     ledger = load_ledger(store, topic.slug)
     if bundle is None:
-        bundle = gather_stories(topic, day, sources, LedgerMemory(ledger, topic, day))
+        if tally is not None:
+            tally.reset()
+        failed_sources: list[str] = []
+        bundle = gather_stories(topic, day, sources, LedgerMemory(ledger, topic, day), failed_sources)
+        reasons = outage_reasons(len(sources), failed_sources, tally)
+        if reasons:
+            raise SourcesDownError("news sources are down: " + "; ".join(reasons))
         usable = usable_articles(bundle)
         if usable < topic.min_articles:
             no_news = NoNews(
