@@ -115,6 +115,13 @@ def test_jekyll_builds_the_published_site_strictly(
         (["run", "Not A Slug"], "topic"),
         (["run", "qwen", "--topics", "missing.yaml"], "topics file not found"),
         (["run", "qwen", "--topics", "bad.yaml"], "not valid YAML"),
+        (["replay", "llama", DAY], "unknown topic 'llama'"),  # and no run record
+        (["replay", "qwen", "2026-02-30"], "bad date '2026-02-30'"),
+        (["runs", "--limit", "0"], "argument --limit: 0 is less than 1"),
+        (["runs", "--limit", "many"], "'many' is not a whole number"),
+        (["invoke", "qwen", "--date", "tomorrow"], "is not YYYY-MM-DD"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["run"], "the following arguments are required: TOPIC"),
     ],
 )
 def test_bad_input_is_one_line_nonzero_and_writes_nothing(
@@ -122,7 +129,7 @@ def test_bad_input_is_one_line_nonzero_and_writes_nothing(
 ) -> None:
     (tmp_path / "bad.yaml").write_text("qwen: {name: [oops\n")
     before = sorted(p.name for p in tmp_path.iterdir())
-    if "--topics" not in args:
+    if "--topics" not in args and args[0] in ("run", "replay"):
         args = [*args, "--topics", str(ROOT / "topics.yaml")]
     result = dailydigest(*args, cwd=tmp_path)
     assert result.returncode == 2
@@ -130,6 +137,8 @@ def test_bad_input_is_one_line_nonzero_and_writes_nothing(
     assert len(lines) == 1 and lines[0].startswith("dailydigest: error:") and fragment in lines[0], (
         result.stderr
     )
+    # In the user's words: no internal model names, no pydantic phrasing
+    assert "FetchRequest" not in lines[0] and "Input should" not in lines[0] and "Value error" not in lines[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 

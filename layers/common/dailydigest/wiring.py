@@ -61,7 +61,10 @@ class Services:
             return S3Store.from_url(self.settings.store)
         from dailydigest.store.local import DirectoryStore
 
-        return DirectoryStore(Path(self.settings.store))
+        root = Path(self.settings.store)
+        if root.exists() and not root.is_dir():
+            raise ConfigError(f"DIGEST_STORE {root} is a file, not a directory")
+        return DirectoryStore(root)
 
     @cached_property
     def bus(self) -> Bus:

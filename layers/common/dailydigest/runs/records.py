@@ -10,8 +10,9 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -42,6 +43,20 @@ class StageRecord(BaseModel):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
+# Told (record, "started" | "finished") around every stage: the CLI's progress lines on a terminal.
+StageWatcher = Callable[["StageRecord", str], None]
+_watcher: ContextVar[StageWatcher | None] = ContextVar("stage_watcher", default=None)
+
+
+@contextmanager
+def watching_stages(watcher: StageWatcher) -> Iterator[None]:
+    token = _watcher.set(watcher)
+    try:
+        yield
+    finally:
+        _watcher.reset(token)
+
+
 def input_hash(payload: Any) -> str:
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
@@ -61,6 +76,9 @@ def stage_record(
         input_hash=input_hash(payload),
     )
     clock = time.perf_counter()
+    watcher = _watcher.get()
+    if watcher is not None:
+        watcher(record, "started")
     try:
         yield record
         if record.outcome == "running":
@@ -72,6 +90,8 @@ def stage_record(
     finally:
         record.duration_ms = round((time.perf_counter() - clock) * 1000)
         _keep_attempt(store, record)
+        if watcher is not None:
+            watcher(record, "finished")
 
 
 def _keep_attempt(store: Store, record: StageRecord) -> None:
