@@ -68,9 +68,10 @@ def serve(pipe: Connection, seed: int) -> None:
 
 def fetch(urls: list[str], allow: list[str], concurrency: int, per_host: int) -> Figures:
     from dailydigest.ports import FetchFailure, WebRequest
-    from dailydigest.web.http import FetchLimits, HttpWebClient
+    from dailydigest.settings import FetchSettings
+    from dailydigest.web.http import HttpWebClient
 
-    client = HttpWebClient(allow, FetchLimits(concurrency=concurrency, per_host=per_host))
+    client = HttpWebClient(allow, FetchSettings(concurrency=concurrency, per_host=per_host))
     requests = [WebRequest(url, ("text/html",)) for url in urls]
     cpu, wall = time.process_time(), time.perf_counter()
     results = client.get_many(requests)

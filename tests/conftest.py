@@ -35,7 +35,7 @@ def _no_cloud_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     # Every setting the pipeline reads, so the developer's own environment never leaks into a test.
     from dailydigest.settings import ENV_NAMES
 
-    for name in (*ENV_NAMES, "OPENAI_API_KEY_SECRET", "GITHUB_TOKEN_SECRET"):
+    for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
 
 

@@ -10,32 +10,31 @@ from typing import Any
 
 from dailydigest.boundary import parse_request
 from dailydigest.errors import SourcesDownError
+from dailydigest.handling import no_news, resolve, run_stage
 from dailydigest.models.events import NoNews
 from dailydigest.models.requests import FetchRequest
-from dailydigest.observability import count, entrypoint, logger, set_run_id
+from dailydigest.observability import count, entrypoint, logger
 from dailydigest.runs.ids import new_run_id
-from dailydigest.runs.records import stage_record
 from dailydigest.stages.fetch import fetch_stage
-from dailydigest.wiring import services
+from dailydigest.wiring import Services
 
 
 @entrypoint("fetch")
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: Any, services: Services | None = None) -> dict[str, Any]:
     request = parse_request(event, FetchRequest)
-    deps = services()
+    deps = resolve(services)
     topic = request.resolve_topic(deps.topics)
     day = request.day_for(topic)
     run_id = request.run_id or new_run_id()
-    set_run_id(run_id)
-    if request.topic_definition is not None:
-        logger.info("ad-hoc topic", topic=topic.slug, queries=len(topic.queries), feeds=len(topic.feeds))
     # Recorded only once the input is valid: bad input writes nothing at all.
     payload = {
         **request.model_dump(mode="json", exclude_none=True),
         "date": day.isoformat(),
         "run_id": run_id,
     }
-    with stage_record(deps.store, "fetch", run_id, topic.slug, day, payload) as record:
+    with run_stage(deps, "fetch", run_id, topic.slug, day, payload) as record:
+        if request.topic_definition is not None:
+            logger.info("ad-hoc topic", topic=topic.slug, queries=len(topic.queries), feeds=len(topic.feeds))
         try:
             outcome = fetch_stage(topic, day, run_id, deps.sources, deps.store, deps.bus, deps.fetch_tally)
         except SourcesDownError as exc:
@@ -44,11 +43,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             logger.error("news sources down", topic=topic.slug, date=day.isoformat(), reason=str(exc)[:500])
             raise
         if isinstance(outcome, NoNews):
-            record.outcome = "no_news"
-            record.details = {"articles": outcome.article_count, "minimum": outcome.minimum}
-            count("NoNews")
-            logger.warning("no news for topic", topic=topic.slug, date=day.isoformat(), **record.details)
-            return {"outcome": "no_news", **outcome.model_dump(mode="json")}
+            return no_news(record, outcome)
         record.outputs = {"stories": outcome.stories_key}
         record.details = {"articles": outcome.article_count, "stories": outcome.story_count}
     count("ArticlesFetched", outcome.article_count)

@@ -5,29 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from dailydigest.boundary import DigestWrittenEvent, parse_pipeline_event
+from dailydigest.handling import resolve, run_stage
 from dailydigest.models.events import DigestWritten
 from dailydigest.observability import count, entrypoint, logger, metrics
-from dailydigest.runs.records import stage_record
 from dailydigest.stages.render import render_stage
-from dailydigest.wiring import archiver, render, services
+from dailydigest.wiring import Services, archiver, render_files
 
 
 @entrypoint("render")
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: Any, services: Services | None = None) -> dict[str, Any]:
     written = parse_pipeline_event(event, DigestWrittenEvent, DigestWritten)
-    deps = services()
+    deps = resolve(services)
+    settings = deps.settings
     payload = written.model_dump(mode="json")
-    with stage_record(deps.store, "render", written.run_id, written.topic, written.date, payload) as record:
-        archive = archiver(deps.store, deps.settings.archive_url, deps.settings.blog_post_url)
+    with run_stage(deps, "render", written.run_id, written.topic, written.date, payload) as record:
+        archive = archiver(deps.store, settings.archive)
         published = render_stage(
             written,
             deps.store,
-            render,
+            render_files,
             deps.publisher,
             deps.bus,
             archive,
-            deps.settings.commit_message,
-            deps.settings.post_path,
+            settings.publish.commit_message,
+            settings.publish.post_path,
         )
         record.outputs = {
             "post": published.post_key,

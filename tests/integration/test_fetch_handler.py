@@ -14,7 +14,7 @@ import pytest
 from dailydigest.bus.local import LocalBus, LocalContext, load_handler
 from dailydigest.errors import BadEventError, ConfigError, SourcesDownError
 from dailydigest.models.events import ArticlesFetched, NoNews
-from dailydigest.settings import Settings
+from dailydigest.settings import FetchSettings, Settings
 from dailydigest.sources.feed import FeedSource
 from dailydigest.store.local import DirectoryStore
 from dailydigest.web.mirror import MirrorWebClient
@@ -48,7 +48,9 @@ def handler(store_dir: Path, bus: RecordingBus) -> Iterator[Callable[[dict[str, 
     install(
         Services(
             settings,
-            overrides={"store": DirectoryStore(store_dir), "bus": bus, "sources": [FeedSource(web)]},
+            store=DirectoryStore(store_dir),
+            bus=bus,
+            sources=[FeedSource(web)],
         )
     )
     fetch = load_handler(REPO_ROOT / "functions" / "fetch", "app.lambda_handler", "FetchFunction")
@@ -200,11 +202,11 @@ def test_every_source_down_fails_the_run_records_why_and_counts_sources_down(
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "dailydigest-fetch")
     settings = Settings(
-        topics_file=REPO_ROOT / "topics.yaml", template_file=REPO_ROOT / "template.yaml", google_news_url=None
+        topics_file=REPO_ROOT / "topics.yaml",
+        template_file=REPO_ROOT / "template.yaml",
+        fetch=FetchSettings(google_news_url=None),
     )
-    install(
-        Services(settings, overrides={"store": DirectoryStore(store_dir), "bus": bus, "web": _Unreachable()})
-    )
+    install(Services(settings, store=DirectoryStore(store_dir), bus=bus, web=_Unreachable()))
     fetch = load_handler(REPO_ROOT / "functions" / "fetch", "app.lambda_handler", "FetchFunction")
     try:
         # When the day is fetched

@@ -20,12 +20,12 @@ from typing import Any
 
 import pytest
 
+from dailydigest.errors import LlmError
 from dailydigest.render.post import render_post
 from dailydigest.summarize.chinese import simplified_chars
 from dailydigest.summarize.llm import messages as prompt_messages
 from dailydigest.summarize.llm.cache import PREFIX
 from dailydigest.summarize.llm.material import build_material
-from dailydigest.summarize.llm.summarizer import LlmError
 from tests.fakes import MemoryStore
 from tests.support.fake_openai import Answer, FakeOpenAI, chat, error
 from tests.support.llm_fixtures import (
@@ -441,7 +441,7 @@ def test_long_input_switches_to_map_reduce(server: FakeOpenAI) -> None:
     padded = long_stories()
     summarizer = make(server, context_tokens=2_000, max_output_tokens=700, article_tokens=600)
     material = build_material(padded)
-    plan = prompt_messages.plan(topic(), DAY, material, summarizer.options.budget)
+    plan = prompt_messages.plan(topic(), DAY, material, summarizer.budget)
     assert plan.mode == "map_reduce"
     server.queue(*[_notes_or_digest] * (len(plan.batches) + 1))
     digest = summarizer.summarize(topic(), DAY, padded)

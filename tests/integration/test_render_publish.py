@@ -20,10 +20,11 @@ from moto import mock_aws
 from dailydigest.errors import PublishError
 from dailydigest.models.events import DigestWritten, PostPublished
 from dailydigest.publish.github import GitHubPublisher
+from dailydigest.settings import ArchiveSettings
 from dailydigest.stages.render import render_stage
 from dailydigest.store import keys
 from dailydigest.store.s3 import S3Store
-from dailydigest.wiring import archiver, render
+from dailydigest.wiring import archiver, render_files
 from tests.factories import SAMPLE_DATE, make_digest
 from tests.fakes import RecordingBus
 from tests.support.fake_github import FakeGitHub
@@ -85,8 +86,8 @@ class Stack:
     written: DigestWritten
 
     def render(self) -> PostPublished:
-        archive = archiver(self.store, ARCHIVE_URL)
-        return render_stage(self.written, self.store, render, self.publisher, self.bus, archive)
+        archive = archiver(self.store, ArchiveSettings(archive_url=ARCHIVE_URL))
+        return render_stage(self.written, self.store, render_files, self.publisher, self.bus, archive)
 
 
 @pytest.fixture
@@ -179,11 +180,11 @@ def test_a_github_failure_leaves_no_archive_page_and_announces_nothing(stack: St
 def test_a_configured_post_path_is_used_and_a_rerun_finds_its_post(stack: Stack) -> None:
     # Given DIGEST_POST_PATH names a blog's own layout for posts
     template = "blog/_posts/{date}-{topic}-news-{date}.md"
-    archive = archiver(stack.store, ARCHIVE_URL)
+    archive = archiver(stack.store, ArchiveSettings(archive_url=ARCHIVE_URL))
 
     def run() -> PostPublished:
         return render_stage(
-            stack.written, stack.store, render, stack.publisher, stack.bus, archive, post_path=template
+            stack.written, stack.store, render_files, stack.publisher, stack.bus, archive, post_path=template
         )
 
     # When the day is rendered, then rendered again

@@ -9,10 +9,11 @@ import pytest
 
 from dailydigest.models.article import Article, StoryBundle
 from dailydigest.models.digest import Digest
-from dailydigest.models.topic import Topic, load_topics
+from dailydigest.models.topic import Topic
 from dailydigest.news.gather import gather_stories
 from dailydigest.sources.feed import FeedSource
 from dailydigest.summarize.extractive import ExtractiveSummarizer
+from dailydigest.topics import load_topics
 from dailydigest.web.mirror import MirrorWebClient
 from tests.conftest import REPO_ROOT
 

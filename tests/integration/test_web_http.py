@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from dailydigest.errors import FetchError
 from dailydigest.ports import FetchFailure, WebRequest, WebResponse
-from dailydigest.web.http import FetchError
 from tests.support.loopback_web import (
     Gauge,
     LoopbackWeb,

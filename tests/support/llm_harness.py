@@ -7,9 +7,10 @@ from typing import Any
 import yaml
 
 from dailydigest.models.digest import Digest
+from dailydigest.settings import LlmSettings
 from dailydigest.summarize.extractive import ExtractiveSummarizer
 from dailydigest.summarize.llm.grounding import strings
-from dailydigest.summarize.llm.summarizer import LlmOptions, LlmSummarizer
+from dailydigest.summarize.llm.summarizer import LlmSummarizer
 from tests.fakes import MemoryStore
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.llm_fixtures import CANARY
@@ -32,7 +33,8 @@ def make(
         base_url=server.base_url,
         api_key="test",
         fallback_models=fallback_models,
-        options=LlmOptions(**settings),
+        # Tests use budgets below the deployable minimums (a 5 s run), so no validation here.
+        options=LlmSettings.model_construct(**settings),
         cache=store,
         fallback=ExtractiveSummarizer() if with_fallback else None,
         canaries=[CANARY],

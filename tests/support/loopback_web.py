@@ -265,10 +265,11 @@ def names(table: dict[str, str]) -> Any:
 def client(*webs: LoopbackWeb, allow: Sequence[str] = (), resolver: Any = None, **limits: Any) -> Any:
     """An HttpWebClient allowed to reach exactly these servers (plus `allow`), dialling loopback only;
     `resolver` (see `names`) answers for host names instead of DNS."""
+    from dailydigest.settings import FetchSettings
     from dailydigest.web.guard import system_resolver
-    from dailydigest.web.http import FetchLimits, HttpWebClient
+    from dailydigest.web.http import HttpWebClient
 
     entries = [web.allow_entry for web in webs] + list(allow)
     return HttpWebClient(
-        entries, FetchLimits(**limits), resolver=resolver or system_resolver, backend=LoopbackOnlyBackend()
+        entries, FetchSettings(**limits), resolver=resolver or system_resolver, backend=LoopbackOnlyBackend()
     )

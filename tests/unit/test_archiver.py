@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from dailydigest.settings import ArchiveSettings
 from dailydigest.wiring import archiver
 from tests.factories import make_digest
 from tests.fakes import MemoryStore
@@ -16,7 +17,12 @@ def _linked(store: MemoryStore) -> str:
 def test_blog_address_wins_over_the_committed_file() -> None:
     # Given a blog post URL template and a publisher that reported the file on GitHub
     store = MemoryStore()
-    update = archiver(store, "https://d1.example.net", "https://me.example/posts/{topic}-{date}/")
+    update = archiver(
+        store,
+        ArchiveSettings(
+            archive_url="https://d1.example.net", blog_post_url="https://me.example/posts/{topic}-{date}/"
+        ),
+    )
     digest = make_digest()
     # When the archive is updated
     page = update(digest, "---\n---\nbody\n", b"\x89PNG", "https://github.com/me/blog/blob/main/_posts/x.md")
@@ -27,10 +33,12 @@ def test_blog_address_wins_over_the_committed_file() -> None:
 
 def test_without_a_template_the_publisher_location_is_linked_and_local_paths_are_not() -> None:
     store = MemoryStore()
-    archiver(store, None)(
+    archiver(store, ArchiveSettings())(
         make_digest(), "---\n---\nbody\n", b"\x89PNG", "https://github.com/me/blog/blob/main/x.md"
     )
     assert _linked(store) == "https://github.com/me/blog/blob/main/x.md"
     other = MemoryStore()
-    page = archiver(other, None)(make_digest(), "---\n---\nbody\n", b"\x89PNG", "/home/me/site/_posts/x.md")
+    page = archiver(other, ArchiveSettings())(
+        make_digest(), "---\n---\nbody\n", b"\x89PNG", "/home/me/site/_posts/x.md"
+    )
     assert _linked(other) == "" and page.startswith("archive/posts/qwen/")

@@ -8,7 +8,8 @@ from types import ModuleType
 
 import pytest
 
-from dailydigest.summarize.llm.summarizer import LlmOptions
+from dailydigest.settings import LlmSettings
+from dailydigest.summarize.llm.budget import Budget
 from tests.conftest import REPO_ROOT
 
 
@@ -25,7 +26,7 @@ def bench() -> ModuleType:
 def test_prompts_stay_within_budget_and_below_naive_concatenation(
     bench: ModuleType, articles: int, mode: str
 ) -> None:
-    budget = LlmOptions().budget  # the defaults the settings give
+    budget = Budget.for_settings(LlmSettings())  # the defaults the settings give
     stories = bench.fixture(articles)
     assert sum(len(story.articles) for story in stories) == articles
     figures = bench.measure(budget, stories)

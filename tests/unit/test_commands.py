@@ -12,9 +12,8 @@ from botocore.stub import Stubber
 
 from dailydigest.commands.deploy_params import overrides
 from dailydigest.commands.invoke import invoke_fetch
-from dailydigest.commands.local import BadInput
 from dailydigest.commands.run import MAX_BACKFILL_DAYS, days_to_run
-from dailydigest.errors import BadEventError, DigestError
+from dailydigest.errors import BadEventError, BadInput, DigestError
 
 
 def _args(**values: Any) -> argparse.Namespace:

@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from dailydigest.bus.pattern import UnsupportedPatternError, matches
+from dailydigest.bus.pattern import matches
+from dailydigest.errors import UnsupportedPatternError
 
 EVENT = {
     "source": "dailydigest",

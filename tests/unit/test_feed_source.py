@@ -11,7 +11,7 @@ import pytest
 
 from dailydigest.models.topic import Topic
 from dailydigest.ports import WebResponse
-from dailydigest.sources.feed import FeedSource, clean_text, without_headline
+from dailydigest.sources.feed import FeedSource, fragment_text, without_headline
 from tests.support.news_fixtures import DAY
 
 UTC = dt.UTC
@@ -333,7 +333,7 @@ def test_an_oversized_page_keeps_the_snippet() -> None:
     ],
 )
 def test_clean_text_strips_html(fragment: str, text: str) -> None:
-    assert clean_text(fragment) == text
+    assert fragment_text(fragment) == text
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from dailydigest.boundary import parse_request
 from dailydigest.errors import BadEventError, ConfigError
 from dailydigest.models.requests import FetchRequest
-from dailydigest.models.topic import parse_topics
+from dailydigest.topics import parse_topics
 
 TOPICS = parse_topics("qwen:\n  queries: [Qwen]\n  feeds: [https://qwen-blog.example/atom.xml]\n")
 NOW = dt.datetime(2026, 11, 28, 20, 0, tzinfo=dt.UTC)  # 2026-11-29 04:00 in Taipei

@@ -30,16 +30,18 @@ def test_fetch_settings_from_the_environment() -> None:
             "DIGEST_NEWS_API_URL": "http://127.0.0.1:8099",
         }
     )
-    assert settings.allow_hosts == ("feeds.internal:8080", "10.0.0.5:443", "[::1]:9000")
-    assert (settings.fetch_concurrency, settings.fetch_per_host, settings.fetch_max_redirects) == (32, 4, 3)
-    assert (settings.fetch_connect_timeout, settings.fetch_read_timeout, settings.fetch_deadline) == (
+    assert settings.fetch.allow_hosts == ("feeds.internal:8080", "10.0.0.5:443", "[::1]:9000")
+    assert (settings.fetch.concurrency, settings.fetch.per_host, settings.fetch.max_redirects) == (32, 4, 3)
+    assert (settings.fetch.connect_timeout, settings.fetch.read_timeout, settings.fetch.deadline) == (
         2.5,
         8,
         20,
     )
-    assert settings.max_fetch_bytes == 2_000_000
-    assert settings.google_news_url is None
-    assert settings.news_api_key is not None and settings.news_api_key.get_secret_value() == "k-123"
+    assert settings.fetch.max_bytes == 2_000_000
+    assert settings.fetch.google_news_url is None
+    assert (
+        settings.fetch.news_api_key is not None and settings.fetch.news_api_key.get_secret_value() == "k-123"
+    )
     assert "k-123" not in repr(settings)
 
 
@@ -48,9 +50,9 @@ def test_fetch_settings_from_the_environment() -> None:
     [
         ({"DIGEST_ALLOW_HOSTS": "feeds.internal"}, "host:port"),
         ({"DIGEST_ALLOW_HOSTS": "10.0.0.5:99999"}, "host:port"),
-        ({"DIGEST_FETCH_CONCURRENCY": "0"}, "fetch_concurrency"),
-        ({"DIGEST_FETCH_READ_TIMEOUT": "-1"}, "fetch_read_timeout"),
-        ({"DIGEST_GOOGLE_NEWS_URL": "ftp://news"}, "google_news_url"),
+        ({"DIGEST_FETCH_CONCURRENCY": "0"}, "DIGEST_FETCH_CONCURRENCY"),
+        ({"DIGEST_FETCH_READ_TIMEOUT": "-1"}, "DIGEST_FETCH_READ_TIMEOUT"),
+        ({"DIGEST_GOOGLE_NEWS_URL": "ftp://news"}, "DIGEST_GOOGLE_NEWS_URL"),
     ],
 )
 def test_bad_fetch_settings_are_one_clear_error(env: dict[str, str], fragment: str) -> None:

@@ -26,7 +26,7 @@ from dailydigest.render.image import (
     render_image,
     source_mix,
 )
-from dailydigest.render.wrap import ELLIPSIS, tokens, wrap
+from dailydigest.render.wrap import ELLIPSIS, wrap, wrap_units
 from tests.factories import make_digest
 
 MISSING = "\U0001f600"  # an emoji: Noto Sans TC has no glyph for it, so FreeType draws .notdef
@@ -354,7 +354,7 @@ def test_wrap(text: str, width: float, lines: int, expected: list[str]) -> None:
 
 
 def test_tokens_split_cjk_per_character_and_latin_per_word() -> None:
-    assert tokens("Qwen 2.5 模型 update") == ["Qwen ", "2.5 ", "模", "型 ", "update"]
+    assert wrap_units("Qwen 2.5 模型 update") == ["Qwen ", "2.5 ", "模", "型 ", "update"]
 
 
 # --- determinism and alt text --------------------------------------------------------------------

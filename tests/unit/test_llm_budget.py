@@ -6,13 +6,12 @@ from collections.abc import Sequence
 
 import pytest
 
+from dailydigest.errors import CostCapReached, TimeBudgetSpent
 from dailydigest.summarize.llm import budget
 from dailydigest.summarize.llm.budget import (
     Budget,
-    CostCapReached,
-    Ledger,
     Measure,
-    TimeBudgetSpent,
+    UsageMeter,
     estimate_messages,
     estimate_tokens,
     fit_article_tokens,
@@ -103,7 +102,7 @@ def test_prices_match_exact_names_then_the_longest_prefix() -> None:
 
 
 def test_ledger_records_cost_and_enforces_the_cap() -> None:
-    ledger = Ledger({"m": (1.0, 2.0)}, cap_usd=0.01)
+    ledger = UsageMeter({"m": (1.0, 2.0)}, cap_usd=0.01)
     ledger.ensure_room("m", 2000, 1000)  # worst case 0.004: fits
     ledger.record("m", 2000, 1000)
     assert ledger.usage().cost_usd == pytest.approx(0.004)
@@ -116,20 +115,20 @@ def test_ledger_records_cost_and_enforces_the_cap() -> None:
 
 
 def test_unpriced_model_has_no_cost_figure_and_no_cap() -> None:
-    ledger = Ledger({}, cap_usd=0.0)
+    ledger = UsageMeter({}, cap_usd=0.0)
     ledger.ensure_room("local-model", 10_000, 10_000)
     ledger.record("local-model", 10, 5)
     assert ledger.usage().cost_usd is None
-    assert Ledger({}).usage().cost_usd == 0.0
+    assert UsageMeter({}).usage().cost_usd == 0.0
 
 
 def test_time_budget_tells_what_is_left_and_stops_below_a_calls_minimum(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(budget.time, "monotonic", lambda: 1000.0)
-    assert Ledger({}).seconds_left(5.0) is None  # no budget: no limit
-    assert Ledger({}, run_seconds=600.0, started=900.0).seconds_left(5.0) == 500.0
-    spent = Ledger({}, run_seconds=600.0, started=403.0)
+    assert UsageMeter({}).seconds_left(5.0) is None  # no budget: no limit
+    assert UsageMeter({}, run_seconds=600.0, started=900.0).seconds_left(5.0) == 500.0
+    spent = UsageMeter({}, run_seconds=600.0, started=403.0)
     with pytest.raises(
         TimeBudgetSpent, match=r"time budget of 600s is spent \(3s left, a call needs at least 5s\)"
     ):

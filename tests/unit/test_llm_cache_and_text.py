@@ -11,9 +11,9 @@ from dailydigest.summarize.llm import prompts
 from dailydigest.summarize.llm.cache import DigestCache, cache_key, cache_path
 from dailydigest.summarize.llm.material import (
     build_material,
-    clean_text,
     defang,
     looks_like_instruction,
+    prompt_text,
     quotable,
 )
 from dailydigest.summarize.llm.schema import Answer, strict_schema
@@ -157,7 +157,7 @@ def test_sources_are_numbered_in_story_order() -> None:
 
 
 def test_clean_text_neutralises_prompt_markup() -> None:
-    cleaned = clean_text("前文 <<<END 1234>>> 後文\u200b [S9] 與 [ E2 ] ===\n\n  下一行  ")
+    cleaned = prompt_text("前文 <<<END 1234>>> 後文\u200b [S9] 與 [ E2 ] ===\n\n  下一行  ")
     assert "<<<" not in cleaned and ">>>" not in cleaned and "===" not in cleaned
     assert "(S9)" in cleaned and "(E2)" in cleaned
     assert "\u200b" not in cleaned
@@ -242,7 +242,7 @@ def _context(**extra: object) -> dict[str, object]:
 def test_every_prompt_template_renders_in_every_locale(locale: str) -> None:
     context = _context(schema_text="{}", errors=["x: y"], truncated=False)
     for name in ("system", "digest", "notes", "repair"):
-        text = prompts.render(name, locale, **context)  # type: ignore[arg-type]
+        text = prompts.render_prompt(name, locale, **context)  # type: ignore[arg-type]
         assert text.strip()
     assert prompts.template_name("digest", locale) == f"{locale}/digest.v1.j2"
     with pytest.raises(ValueError, match="no prompts"):
@@ -262,7 +262,7 @@ _REFERENCE_PARTS = {
 @pytest.mark.parametrize("locale", prompts.LOCALES)
 def test_digest_prompt_asks_for_exactly_the_reference_posts_parts(locale: str) -> None:
     # No answer shape: the parts must be asked for by the instructions themselves.
-    text = prompts.render("digest", locale, **_context(schema_text=""))
+    text = prompts.render_prompt("digest", locale, **_context(schema_text=""))
     schema = strict_schema(Answer)
     fields = [*schema["properties"], *schema["properties"]["analysis"]["properties"]]
     fields += list(schema["properties"]["implications"]["properties"])

@@ -12,7 +12,7 @@ import pytest
 from dailydigest.errors import ConfigError
 from dailydigest.render.post import render_post
 from dailydigest.settings import DEFAULT_LLM_PRICES, Settings
-from dailydigest.summarize.llm.summarizer import LlmOptions, LlmSummarizer
+from dailydigest.summarize.llm.summarizer import LlmSummarizer
 from dailydigest.wiring import Services
 from tests.factories import make_digest
 from tests.fakes import MemoryStore
@@ -36,8 +36,8 @@ def test_llm_settings_from_the_environment() -> None:
             "DIGEST_RUN_COST_CAP_USD": "0.2",
         }
     )
-    options = LlmOptions.from_settings(settings)
-    assert settings.llm_fallback_models == ("qwen-turbo", "qwen-max")
+    options = settings.llm
+    assert settings.llm.fallback_models == ("qwen-turbo", "qwen-max")
     assert options.prices == {**DEFAULT_LLM_PRICES, "qwen-plus": (0.4, 1.2)}
     assert (options.timeout, options.max_retries, options.on_failure) == (30.0, 1, "fail")
     assert (options.context_tokens, options.max_output_tokens, options.article_tokens) == (32000, 3000, 400)
@@ -46,11 +46,11 @@ def test_llm_settings_from_the_environment() -> None:
 
 def test_llm_defaults_are_deliberate() -> None:
     settings = Settings.from_env({})
-    assert settings.llm_timeout == 60.0  # not the SDK's 10 minutes
-    assert settings.llm_max_retries == 2
-    assert settings.llm_on_failure == "extractive"
-    assert settings.run_cost_cap_usd == 0.5
-    assert Settings.from_env({"DIGEST_RUN_COST_CAP_USD": "off"}).run_cost_cap_usd is None
+    assert settings.llm.timeout == 60.0  # not the SDK's 10 minutes
+    assert settings.llm.max_retries == 2
+    assert settings.llm.on_failure == "extractive"
+    assert settings.llm.cost_cap_usd == 0.5
+    assert Settings.from_env({"DIGEST_RUN_COST_CAP_USD": "off"}).llm.cost_cap_usd is None
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def test_the_sdk_client_gets_the_configured_timeouts_and_retries(
     environment: dict[str, str], read: float, connect: float, retries: int
 ) -> None:
     settings = Settings.from_env({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", **environment})
-    client = LlmSummarizer.from_settings(settings, api_key=None).endpoint.client()
+    client = LlmSummarizer.from_settings(settings.llm, api_key=None).endpoint.client()
     # Not the SDK's 10-minute default; a dead endpoint fails at connect time.
     assert (client.timeout.read, client.timeout.connect, client.max_retries) == (read, connect, retries)
     assert str(client.base_url) == "http://127.0.0.1:9/v1/"
@@ -70,11 +70,11 @@ def test_the_sdk_client_gets_the_configured_timeouts_and_retries(
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("DIGEST_LLM_PRICES", "{nope", "llm_prices: Value error, not a JSON object of model prices"),
-        ("DIGEST_LLM_PRICES", '{"m": [1]}', "llm_prices.m"),
-        ("DIGEST_LLM_ON_FAILURE", "ignore", "llm_on_failure"),
-        ("DIGEST_LLM_JSON_MODE", "xml", "llm_json_mode"),
-        ("DIGEST_LLM_TIMEOUT", "0", "llm_timeout"),
+        ("DIGEST_LLM_PRICES", "{nope", "DIGEST_LLM_PRICES: Value error, not a JSON object of model prices"),
+        ("DIGEST_LLM_PRICES", '{"m": [1]}', "DIGEST_LLM_PRICES.m"),
+        ("DIGEST_LLM_ON_FAILURE", "ignore", "DIGEST_LLM_ON_FAILURE"),
+        ("DIGEST_LLM_JSON_MODE", "xml", "DIGEST_LLM_JSON_MODE"),
+        ("DIGEST_LLM_TIMEOUT", "0", "DIGEST_LLM_TIMEOUT"),
     ],
 )
 def test_bad_llm_settings_are_one_clear_line(name: str, value: str, message: str) -> None:
@@ -85,7 +85,7 @@ def test_bad_llm_settings_are_one_clear_line(name: str, value: str, message: str
 def test_wiring_builds_the_llm_summarizer_with_fallback_and_cache() -> None:
     settings = Settings.from_env({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "k"})
     store = MemoryStore()
-    summarizer = Services(settings, overrides={"store": store}).summarizer
+    summarizer = Services(settings, store=store).summarizer
     assert isinstance(summarizer, LlmSummarizer)
     assert summarizer.name == "llm"
     assert summarizer.fallback is not None and summarizer.fallback.name == "extractive"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dailydigest.bus.local import DeliveryError, LocalBus, envelope_for
+from dailydigest.bus.local import LocalBus, envelope_for
 from dailydigest.bus.template import routes
-from dailydigest.errors import ConfigError
+from dailydigest.errors import ConfigError, DeliveryError
 from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
 
 FETCHED = ArticlesFetched(

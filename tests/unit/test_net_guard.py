@@ -10,10 +10,10 @@ from typing import Any
 import httpcore
 import pytest
 
+from dailydigest.errors import RefusedAddressError
 from dailydigest.web.guard import (
     AllowList,
     IPAddress,
-    RefusedAddressError,
     address_problem,
     checked_addresses,
     decide,

@@ -55,8 +55,8 @@ def test_the_old_name_collided_under_chirpy() -> None:
 
 def test_a_configured_post_path() -> None:
     settings = Settings.from_env({"DIGEST_POST_PATH": "_posts/{date}-{topic}.md"})
-    assert post_path("qwen", DAY, settings.post_path) == "_posts/2026-11-28-qwen.md"
-    assert Settings.from_env({}).post_path == DEFAULT_POST_PATH
+    assert post_path("qwen", DAY, settings.publish.post_path) == "_posts/2026-11-28-qwen.md"
+    assert Settings.from_env({}).publish.post_path == DEFAULT_POST_PATH
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ import pytest
 from dailydigest.errors import NotFoundError
 from dailydigest.models.article import Article, Story, StoryBundle
 from dailydigest.models.digest import Digest
-from dailydigest.models.topic import Topic, parse_topics
+from dailydigest.models.topic import Topic
 from dailydigest.stages.replay import replay_stage
 from dailydigest.store import keys
+from dailydigest.topics import parse_topics
 from tests.factories import make_digest
 from tests.fakes import MemoryStore, RecordingBus
 

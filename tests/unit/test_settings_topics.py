@@ -6,15 +6,16 @@ from pathlib import Path
 import pytest
 
 from dailydigest.errors import ConfigError
-from dailydigest.models.topic import load_topics, parse_topics
-from dailydigest.runs.ids import new_run_id, topic_today
+from dailydigest.models.topic import topic_today
+from dailydigest.runs.ids import new_run_id
 from dailydigest.settings import Settings
+from dailydigest.topics import load_topics, parse_topics
 
 
 def test_defaults_are_the_local_adapters() -> None:
     settings = Settings.from_env({})
     assert settings.store == "var/store"
-    assert not settings.uses_s3 and not settings.uses_github and not settings.uses_llm
+    assert not settings.uses_s3 and not settings.publish.uses_github and not settings.llm.enabled
 
 
 def test_environment_selects_cloud_adapters() -> None:
@@ -26,16 +27,16 @@ def test_environment_selects_cloud_adapters() -> None:
             "DIGEST_ALLOW_HOSTS": "feeds.internal:8080, 127.0.0.1:9000",
         }
     )
-    assert settings.uses_s3 and settings.uses_github and settings.uses_llm
-    assert settings.allow_hosts == ("feeds.internal:8080", "127.0.0.1:9000")
-    assert settings.openai_api_key is not None and "sk-test" not in repr(settings)
+    assert settings.uses_s3 and settings.publish.uses_github and settings.llm.enabled
+    assert settings.fetch.allow_hosts == ("feeds.internal:8080", "127.0.0.1:9000")
+    assert settings.llm.api_key is not None and "sk-test" not in repr(settings)
 
 
 @pytest.mark.parametrize(
     ("env", "fragment"),
     [
-        ({"DIGEST_GITHUB_REPO": "not a repo"}, "github_repo"),
-        ({"GITHUB_API_URL": "ftp://x"}, "github_api_url"),
+        ({"DIGEST_GITHUB_REPO": "not a repo"}, "DIGEST_GITHUB_REPO"),
+        ({"GITHUB_API_URL": "ftp://x"}, "GITHUB_API_URL"),
     ],
 )
 def test_bad_settings_are_one_clear_error(env: dict[str, str], fragment: str) -> None:
@@ -99,9 +100,9 @@ def test_run_ids_are_unique_and_sortable() -> None:
 
 
 def test_commit_message_placeholders_are_checked() -> None:
-    assert Settings.from_env({"DIGEST_COMMIT_MESSAGE": "digest: {topic} {date}"}).commit_message.startswith(
-        "digest"
-    )
+    assert Settings.from_env(
+        {"DIGEST_COMMIT_MESSAGE": "digest: {topic} {date}"}
+    ).publish.commit_message.startswith("digest")
     with pytest.raises(ConfigError, match="placeholders"):
         Settings.from_env({"DIGEST_COMMIT_MESSAGE": "digest for {day}"})
 
@@ -112,13 +113,13 @@ def test_blog_post_url_template() -> None:
     template = Settings.from_env(
         {"DIGEST_BLOG_POST_URL": "https://me.example/{year}/{month}/{day}/{topic}-daily/"}
     )
-    assert template.blog_post_url is not None
+    assert template.archive.blog_post_url is not None
     assert (
-        blog_post_url(template.blog_post_url, "qwen", dt.date(2026, 3, 5))
+        blog_post_url(template.archive.blog_post_url, "qwen", dt.date(2026, 3, 5))
         == "https://me.example/2026/03/05/qwen-daily/"
     )
     for bad in ("https://me.example/{slug}/", "ftp://me.example/{topic}", "https://me.example/{"):
-        with pytest.raises(ConfigError, match="blog_post_url"):
+        with pytest.raises(ConfigError, match="DIGEST_BLOG_POST_URL"):
             Settings.from_env({"DIGEST_BLOG_POST_URL": bad})
 
 

@@ -24,6 +24,6 @@ def test_write_if_changed_writes_new_and_changed_bytes_only() -> None:
 
 def test_overrides_fill_services_and_unknown_names_are_refused() -> None:
     store = MemoryStore()
-    assert Services(Settings(), overrides={"store": store}).store is store
-    with pytest.raises(ValueError, match="no such service"):
-        Services(Settings(), overrides={"stroe": store})
+    assert Services(Settings(), store=store).store is store
+    with pytest.raises(TypeError, match="stroe"):
+        Services(Settings(), stroe=store)  # type: ignore[call-arg]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dailydigest.web.mirror import MirrorWebClient, RefusedURLError
+from dailydigest.errors import RefusedURLError
+from dailydigest.web.mirror import MirrorWebClient
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import BaseModel, ValidationError
 
-from dailydigest.errors import BadEventError
+from dailydigest.errors import BadEventError, describe_validation_error
 from dailydigest.models.events import EVENT_SOURCE, ArticlesFetched, DigestWritten, PipelineEvent
-from dailydigest.models.topic import describe_validation_error
 
 Model = TypeVar("Model", bound=BaseModel)
 Detail = TypeVar("Detail", bound=PipelineEvent)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.metrics import MetricUnit
 
 NAMESPACE = "DailyDigest"
@@ -16,6 +18,20 @@ NAMESPACE = "DailyDigest"
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics(namespace=NAMESPACE)
+
+PACKAGE = "dailydigest"
+
+
+def route_module_logs() -> None:
+    """Send every module's `logging.getLogger(__name__)` line through the Powertools logger: its JSON
+    formatter, its level and its keys (run id as correlation id, stage). In Lambda the service is
+    the function's own (dailydigest-fetch, ...), so the package's loggers are not its children."""
+    logging.getLogger(PACKAGE)  # registered, so the copy below finds it
+    if logger.name.split(".")[0] != PACKAGE:
+        copy_config_to_registered_loggers(source_logger=logger, include={PACKAGE})
+
+
+route_module_logs()
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 

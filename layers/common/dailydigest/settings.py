@@ -1,77 +1,39 @@
-"""Settings, parsed once from the environment into a validated model."""
+"""Settings, parsed once from the environment into validated models grouped by concern.
+
+Each field's environment name is its alias: the names are the deploy contract (README, template.yaml)
+and are read from nowhere else. Every default is stated once, here; the adapters take their group
+(`FetchSettings`, `LlmSettings`, `PublishSettings`, `ArchiveSettings`) as it is.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
     SecretStr,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
-from dailydigest.errors import ConfigError
-from dailydigest.models.topic import describe_validation_error
+from dailydigest.errors import ConfigError, describe_validation_error
 from dailydigest.store.keys import DEFAULT_POST_PATH
 
 GithubRepo = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(@[A-Za-z0-9_./-]+)?$")
 ]
-
-# Environment variable -> settings field. Only these names are read.
-ENV_NAMES: dict[str, str] = {
-    "DIGEST_STORE": "store",
-    "DIGEST_SITE": "site",
-    "DIGEST_TOPICS": "topics_file",
-    "DIGEST_GITHUB_REPO": "github_repo",
-    "GITHUB_TOKEN": "github_token",
-    "GITHUB_API_URL": "github_api_url",
-    "OPENAI_BASE_URL": "openai_base_url",
-    "OPENAI_API_KEY": "openai_api_key",
-    "DIGEST_LLM_MODEL": "llm_model",
-    "DIGEST_LLM_FALLBACK_MODELS": "llm_fallback_models",
-    "DIGEST_LLM_TIMEOUT": "llm_timeout",
-    "DIGEST_LLM_MAX_RETRIES": "llm_max_retries",
-    "DIGEST_LLM_ON_FAILURE": "llm_on_failure",
-    "DIGEST_LLM_CONTEXT_TOKENS": "llm_context_tokens",
-    "DIGEST_LLM_MAX_OUTPUT_TOKENS": "llm_max_output_tokens",
-    "DIGEST_LLM_ARTICLE_TOKENS": "llm_article_tokens",
-    "DIGEST_LLM_PRICES": "llm_prices",
-    "DIGEST_LLM_JSON_MODE": "llm_json_mode",
-    "DIGEST_RUN_COST_CAP_USD": "run_cost_cap_usd",
-    "DIGEST_LLM_RUN_SECONDS": "llm_run_seconds",
-    "DIGEST_ALLOW_HOSTS": "allow_hosts",
-    "DIGEST_MAX_FETCH_BYTES": "max_fetch_bytes",
-    "DIGEST_FETCH_CONCURRENCY": "fetch_concurrency",
-    "DIGEST_FETCH_PER_HOST": "fetch_per_host",
-    "DIGEST_FETCH_CONNECT_TIMEOUT": "fetch_connect_timeout",
-    "DIGEST_FETCH_READ_TIMEOUT": "fetch_read_timeout",
-    "DIGEST_FETCH_DEADLINE": "fetch_deadline",
-    "DIGEST_FETCH_MAX_REDIRECTS": "fetch_max_redirects",
-    "DIGEST_GOOGLE_NEWS_URL": "google_news_url",
-    "DIGEST_NEWS_API_KEY": "news_api_key",
-    "DIGEST_NEWS_API_KEY_SECRET": "news_api_key_secret",
-    "DIGEST_NEWS_API_URL": "news_api_url",
-    "DIGEST_WEB_MIRROR": "web_mirror",
-    "DIGEST_EVENT_BUS": "event_bus",
-    "DIGEST_TEMPLATE": "template_file",
-    "GITHUB_TOKEN_SECRET": "github_token_secret",
-    "OPENAI_API_KEY_SECRET": "openai_api_key_secret",
-    "DIGEST_ARCHIVE_URL": "archive_url",
-    "DIGEST_BLOG_POST_URL": "blog_post_url",
-    "DIGEST_POST_PATH": "post_path",
-    "DIGEST_GIT_AUTHOR_NAME": "git_author_name",
-    "DIGEST_GIT_AUTHOR_EMAIL": "git_author_email",
-    "DIGEST_COMMIT_MESSAGE": "commit_message",
-}
-
+HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+PostUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s<>]+@[^@\s<>]+$")]
 
 # USD per million (input, output) tokens, for the digest's cost figure and the per-run cost cap.
 # List prices change: set DIGEST_LLM_PRICES='{"model": [input, output]}' for the models you use.
@@ -80,33 +42,112 @@ DEFAULT_LLM_PRICES: dict[str, tuple[float, float]] = {"gpt-4o-mini": (0.15, 0.60
 Price = tuple[Annotated[float, Field(ge=0)], Annotated[float, Field(ge=0)]]
 
 
-class Settings(BaseModel):
-    """Everything configurable, with the local defaults a fresh clone runs on."""
+def setting(name: str, default: Any = None, **constraints: Any) -> Any:
+    """A field read from the environment variable `name`, with its one default and constraints."""
+    return Field(default, validation_alias=AliasChoices(name), **constraints)
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    store: Annotated[str, StringConstraints(min_length=1)] = "var/store"
-    site: Path = Path("site")
-    topics_file: Path = Path("topics.yaml")
-    github_repo: GithubRepo | None = None
-    github_token: SecretStr | None = None
-    github_api_url: Annotated[str, StringConstraints(pattern=r"^https?://")] = "https://api.github.com"
-    openai_base_url: str | None = None
-    openai_api_key: SecretStr | None = None
-    llm_model: str = "gpt-4o-mini"
-    # The LLM summarizer (dailydigest.summarize): fallbacks, time and token budgets, prices, failure policy.
-    llm_fallback_models: tuple[Annotated[str, StringConstraints(min_length=1, max_length=100)], ...] = ()
-    llm_timeout: Annotated[float, Field(gt=0, le=900)] = 60.0
-    llm_max_retries: Annotated[int, Field(ge=0, le=10)] = 2
-    llm_on_failure: Literal["extractive", "fail"] = "extractive"
-    llm_context_tokens: Annotated[int, Field(ge=2_000, le=2_000_000)] = 16_000
-    llm_max_output_tokens: Annotated[int, Field(ge=256, le=100_000)] = 4_000
-    llm_article_tokens: Annotated[int, Field(ge=50, le=20_000)] = 600
-    llm_prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_LLM_PRICES))
-    llm_json_mode: Literal["auto", "json_schema", "json_object", "none"] = "auto"
-    run_cost_cap_usd: Annotated[float, Field(ge=0)] | None = 0.50
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @field_validator("llm_prices", mode="before")
+    @field_validator("*", mode="before")
+    @classmethod
+    def _off(cls, value: object, info: ValidationInfo) -> object:
+        # `off` (or `none`) disables an optional cap, budget or source: any field that may be None.
+        field = cls.model_fields[str(info.field_name)]
+        if (
+            isinstance(value, str)
+            and value.strip().lower() in ("off", "none")
+            and _optional(field.annotation)
+        ):
+            return None
+        return value
+
+
+def _optional(annotation: Any) -> bool:
+    return type(None) in getattr(annotation, "__args__", ())
+
+
+def _comma_list(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(item.strip() for item in value.split(",") if item.strip())
+    return value
+
+
+class FetchSettings(_Group):
+    """The fetcher and the news sources: what it may reach, how hard and how long it tries."""
+
+    allow_hosts: tuple[str, ...] = setting("DIGEST_ALLOW_HOSTS", ())
+    """Explicit host:port entries the SSRF guard lets through (a private feed)."""
+    web_mirror: Path | None = setting("DIGEST_WEB_MIRROR")
+    """Answer every URL from this directory tree instead of the network (the offline demo)."""
+    max_bytes: int = setting("DIGEST_MAX_FETCH_BYTES", 5_000_000, ge=1024)
+    """Largest body accepted (after decompression); larger ones are aborted mid-stream."""
+    concurrency: int = setting("DIGEST_FETCH_CONCURRENCY", 64, ge=1, le=256)
+    """Requests in flight at once, across all hosts."""
+    per_host: int = setting("DIGEST_FETCH_PER_HOST", 6, ge=1, le=32)
+    """Requests in flight to one host:port (what browsers allow)."""
+    connect_timeout: float = setting("DIGEST_FETCH_CONNECT_TIMEOUT", 5.0, gt=0, le=60)
+    read_timeout: float = setting("DIGEST_FETCH_READ_TIMEOUT", 15.0, gt=0, le=120)
+    """Longest wait for any single read (headers or a chunk of the body)."""
+    deadline: float = setting("DIGEST_FETCH_DEADLINE", 30.0, gt=0, le=600)
+    """Longest time for one URL, redirects included, from when it first gets a slot."""
+    max_redirects: int = setting("DIGEST_FETCH_MAX_REDIRECTS", 5, ge=0, le=10)
+    # News sources besides the topic's feeds: Google News search (DIGEST_GOOGLE_NEWS_URL=off turns
+    # it off) and, with a key, NewsAPI.org (the key directly, or a Secrets Manager / ssm: reference).
+    google_news_url: HttpUrl | None = setting("DIGEST_GOOGLE_NEWS_URL", "https://news.google.com")
+    news_api_key: SecretStr | None = setting("DIGEST_NEWS_API_KEY")
+    news_api_key_secret: str | None = setting("DIGEST_NEWS_API_KEY_SECRET")
+    news_api_url: HttpUrl = setting("DIGEST_NEWS_API_URL", "https://newsapi.org")
+
+    @field_validator("allow_hosts", mode="before")
+    @classmethod
+    def _hosts_list(cls, value: object) -> object:
+        return _comma_list(value)
+
+    @field_validator("allow_hosts")
+    @classmethod
+    def _host_port_entries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from dailydigest.web.guard import AllowList
+
+        AllowList.parse(value)  # ValueError names the first entry that is not host:port
+        return value
+
+
+class LlmSettings(_Group):
+    """The LLM summarizer: endpoint, models, time and token budgets, prices and the failure policy."""
+
+    base_url: str | None = setting("OPENAI_BASE_URL")
+    api_key: SecretStr | None = setting("OPENAI_API_KEY")
+    api_key_secret: str | None = setting("OPENAI_API_KEY_SECRET")
+    """A Secrets Manager secret name/ARN (or ssm:/name) resolved at first use in Lambda."""
+    model: Name = setting("DIGEST_LLM_MODEL", "gpt-4o-mini")
+    fallback_models: tuple[Name, ...] = setting("DIGEST_LLM_FALLBACK_MODELS", ())
+    timeout: float = setting("DIGEST_LLM_TIMEOUT", 60.0, gt=0, le=900)
+    """Seconds per call (not the SDK's 10 minutes)."""
+    max_retries: int = setting("DIGEST_LLM_MAX_RETRIES", 2, ge=0, le=10)
+    on_failure: Literal["extractive", "fail"] = setting("DIGEST_LLM_ON_FAILURE", "extractive")
+    context_tokens: int = setting("DIGEST_LLM_CONTEXT_TOKENS", 16_000, ge=2_000, le=2_000_000)
+    max_output_tokens: int = setting("DIGEST_LLM_MAX_OUTPUT_TOKENS", 4_000, ge=256, le=100_000)
+    article_tokens: int = setting("DIGEST_LLM_ARTICLE_TOKENS", 600, ge=50, le=20_000)
+    prices: dict[str, Price] = Field(
+        default_factory=lambda: dict(DEFAULT_LLM_PRICES), validation_alias=AliasChoices("DIGEST_LLM_PRICES")
+    )
+    json_mode: Literal["auto", "json_schema", "json_object", "none"] = setting("DIGEST_LLM_JSON_MODE", "auto")
+    temperature: float | None = setting("DIGEST_LLM_TEMPERATURE", 0.3, ge=0, le=2)
+    cost_cap_usd: float | None = setting("DIGEST_RUN_COST_CAP_USD", 0.50, ge=0)
+    run_seconds: float | None = setting("DIGEST_LLM_RUN_SECONDS", 600.0, ge=10, le=900)
+    """Wall-clock budget of one run's calls. Each call may take (retries + 1) x timeout plus the
+    SDK's waits (Retry-After is honoured up to 120 s); without a run budget a few slow calls, a
+    repair and a fallback model pass the Lambda's 900 s limit, and the run dies before the
+    extractive fallback can write. Calls are shortened to fit what is left."""
+
+    @field_validator("fallback_models", mode="before")
+    @classmethod
+    def _models_list(cls, value: object) -> object:
+        return _comma_list(value)
+
+    @field_validator("prices", mode="before")
     @classmethod
     def _json_prices(cls, value: object) -> object:
         # From the environment: a JSON object merged over the defaults, e.g. {"qwen-plus": [0.4, 1.2]}.
@@ -120,66 +161,36 @@ class Settings(BaseModel):
             return {**DEFAULT_LLM_PRICES, **parsed}
         return value
 
-    # Wall-clock budget of one run's LLM calls; past it the run falls back (must end within Lambda's 900 s).
-    llm_run_seconds: Annotated[float, Field(ge=10, le=900)] | None = 600.0
+    @property
+    def enabled(self) -> bool:
+        """An endpoint or a key is configured: the LLM writes the digest."""
+        return any(v is not None for v in (self.base_url, self.api_key, self.api_key_secret))
 
-    allow_hosts: tuple[str, ...] = ()
-    web_mirror: Path | None = None
-    event_bus: str | None = None
-    template_file: Path = Path("template.yaml")
-    # Secrets Manager secret names/ARNs (or ssm:/name) resolved at first use in Lambda.
-    github_token_secret: str | None = None
-    openai_api_key_secret: str | None = None
-    archive_url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
-    # Where a post appears on the blog, e.g. https://me.github.io/posts/{topic}-daily-{date}/ (Chirpy's
-    # default permalink with the default post path; Jekyll permalinks vary by theme); placeholders
-    # {topic}, {date}, {year}, {month}, {day}. Unset: link the committed file.
-    blog_post_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)] | None = None
-    # The post's path in the blog repository; {date} and {topic} make it one file per topic and day.
-    post_path: Annotated[str, StringConstraints(min_length=1, max_length=300)] = DEFAULT_POST_PATH
-    git_author_name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "dailydigest"
-    # Placeholders: {name} (display name), {topic} (slug), {date}.
-    commit_message: Annotated[str, StringConstraints(min_length=1, max_length=200)] = (
-        "{name} daily digest for {date}"
+
+class PublishSettings(_Group):
+    """Where posts are committed: a GitHub repository, a local git repository, or nowhere (store only)."""
+
+    site: Path = setting("DIGEST_SITE", Path("site"))
+    """A local git repository (a Jekyll site); `none` keeps posts in the store only."""
+    github_repo: GithubRepo | None = setting("DIGEST_GITHUB_REPO")
+    github_token: SecretStr | None = setting("GITHUB_TOKEN")
+    github_token_secret: str | None = setting("GITHUB_TOKEN_SECRET")
+    github_api_url: HttpUrl = setting("GITHUB_API_URL", "https://api.github.com")
+    author_name: Name = setting("DIGEST_GIT_AUTHOR_NAME", "dailydigest")
+    author_email: Email = setting("DIGEST_GIT_AUTHOR_EMAIL", "dailydigest@users.noreply.github.com")
+    commit_message: Annotated[str, StringConstraints(min_length=1, max_length=200)] = setting(
+        "DIGEST_COMMIT_MESSAGE", "{name} daily digest for {date}"
     )
-    git_author_email: Annotated[str, StringConstraints(pattern=r"^[^@\s<>]+@[^@\s<>]+$")] = (
-        "dailydigest@users.noreply.github.com"
+    """Placeholders: {name} (display name), {topic} (slug), {date}."""
+    post_path: Annotated[str, StringConstraints(min_length=1, max_length=300)] = setting(
+        "DIGEST_POST_PATH", DEFAULT_POST_PATH
     )
-    max_fetch_bytes: Annotated[int, Field(ge=1024)] = 5_000_000
-    # The network fetcher (adapters/web_http.py): concurrency caps, timeouts in seconds, redirects.
-    fetch_concurrency: Annotated[int, Field(ge=1, le=256)] = 64
-    fetch_per_host: Annotated[int, Field(ge=1, le=32)] = 6
-    fetch_connect_timeout: Annotated[float, Field(gt=0, le=60)] = 5.0
-    fetch_read_timeout: Annotated[float, Field(gt=0, le=120)] = 15.0
-    fetch_deadline: Annotated[float, Field(gt=0, le=600)] = 30.0
-    fetch_max_redirects: Annotated[int, Field(ge=0, le=10)] = 5
-    # News sources besides the topic's feeds: Google News search (DIGEST_GOOGLE_NEWS_URL=off turns
-    # it off) and, with a key, NewsAPI.org (the key directly, or a Secrets Manager / ssm: reference).
-    google_news_url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = (
-        "https://news.google.com"
-    )
-    news_api_key: SecretStr | None = None
-    news_api_key_secret: str | None = None
-    news_api_url: Annotated[str, StringConstraints(pattern=r"^https?://")] = "https://newsapi.org"
+    """The post's path in the blog repository; {date} and {topic} make it one file per topic and day."""
 
-    @field_validator("llm_fallback_models", "allow_hosts", mode="before")
+    @field_validator("commit_message")
     @classmethod
-    def _comma_list(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(item.strip() for item in value.split(",") if item.strip())
-        return value
-
-    @field_validator("run_cost_cap_usd", "llm_run_seconds", "google_news_url", mode="before")
-    @classmethod
-    def _off(cls, value: object) -> object:
-        # `off` (or `none`) disables a cap, a budget or an optional source.
-        return None if isinstance(value, str) and value.strip().lower() in ("off", "none") else value
-
-    @field_validator("blog_post_url")
-    @classmethod
-    def _blog_placeholders(cls, value: str | None) -> str | None:
-        if value is not None:
-            _check_placeholders(value, "blog post URL", topic="t", date="d", year="y", month="m", day="d")
+    def _message_placeholders(cls, value: str) -> str:
+        _check_placeholders(value, "commit message", name="n", topic="t", date="d")
         return value
 
     @field_validator("post_path")
@@ -188,51 +199,98 @@ class Settings(BaseModel):
         check_post_path(value)
         return value
 
-    @field_validator("commit_message")
-    @classmethod
-    def _message_placeholders(cls, value: str) -> str:
-        _check_placeholders(value, "commit message", name="n", topic="t", date="d")
-        return value
-
-    @field_validator("allow_hosts")
-    @classmethod
-    def _host_port_entries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        from dailydigest.web.guard import AllowList
-
-        AllowList.parse(value)  # ValueError names the first entry that is not host:port
-        return value
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        values: dict[str, object] = {}
-        for env_name, field in ENV_NAMES.items():
-            raw = environ.get(env_name, "").strip()
-            if not raw:
-                continue
-            values[field] = raw
-        try:
-            return cls.model_validate(values)
-        except ValidationError as exc:
-            raise ConfigError(f"settings: {describe_validation_error(exc)}") from None
-
-    @property
-    def uses_s3(self) -> bool:
-        return self.store.startswith("s3://")
-
-    @property
-    def publishes_to_site(self) -> bool:
-        """False when DIGEST_SITE=none: posts stay in the store (Lambda without a blog repo)."""
-        return str(self.site).lower() != "none"
-
     @property
     def uses_github(self) -> bool:
         return self.github_repo is not None
 
     @property
-    def uses_llm(self) -> bool:
-        return any(
-            v is not None for v in (self.openai_base_url, self.openai_api_key, self.openai_api_key_secret)
-        )
+    def to_site(self) -> bool:
+        """False when DIGEST_SITE=none: posts stay in the store (Lambda without a blog repo)."""
+        return str(self.site).lower() != "none"
+
+    @property
+    def author(self) -> str:
+        return f"{self.author_name} <{self.author_email}>"
+
+
+class ArchiveSettings(_Group):
+    """The browsable archive's public address and where its pages link a post on the blog."""
+
+    archive_url: HttpUrl | None = setting("DIGEST_ARCHIVE_URL")
+    blog_post_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)] | None = (
+        setting("DIGEST_BLOG_POST_URL")
+    )
+    """Where a post appears on the blog, e.g. https://me.github.io/posts/{topic}-daily-{date}/ (Chirpy's
+    default permalink with the default post path; Jekyll permalinks vary by theme); placeholders
+    {topic}, {date}, {year}, {month}, {day}. Unset: link the committed file."""
+
+    @field_validator("blog_post_url")
+    @classmethod
+    def _blog_placeholders(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_placeholders(value, "blog post URL", topic="t", date="d", year="y", month="m", day="d")
+        return value
+
+
+class Settings(_Group):
+    """Everything configurable, with the local defaults a fresh clone runs on."""
+
+    store: Annotated[str, StringConstraints(min_length=1)] = setting("DIGEST_STORE", "var/store")
+    """A directory, or s3://bucket/prefix."""
+    topics_file: Path = setting("DIGEST_TOPICS", Path("topics.yaml"))
+    """A YAML file, or ssm:/name of a parameter holding it (Lambda)."""
+    template_file: Path = setting("DIGEST_TEMPLATE", Path("template.yaml"))
+    """The SAM template whose rules the local bus routes by."""
+    event_bus: str | None = setting("DIGEST_EVENT_BUS")
+    """An EventBridge bus name: publish there instead of routing locally."""
+    fetch: FetchSettings = FetchSettings()
+    llm: LlmSettings = LlmSettings()
+    publish: PublishSettings = PublishSettings()
+    archive: ArchiveSettings = ArchiveSettings()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Only the documented names are read; an empty value counts as unset."""
+        values: dict[str, Any] = {}
+        groups: dict[str, dict[str, str]] = {name: {} for name in GROUPS}
+        for name, group, field in _env_fields():
+            raw = environ.get(name, "").strip()
+            if raw:
+                (groups[group] if group else values)[field] = raw
+        try:
+            for group, model in GROUPS.items():
+                values[group] = model.model_validate(groups[group])
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            # Name the environment variable the user set, not the field it fills.
+            raise ConfigError(f"settings: {describe_validation_error(exc, _ENV_OF_FIELD)}") from None
+
+    @property
+    def uses_s3(self) -> bool:
+        return self.store.startswith("s3://")
+
+
+GROUPS: dict[str, type[_Group]] = {
+    "fetch": FetchSettings,
+    "llm": LlmSettings,
+    "publish": PublishSettings,
+    "archive": ArchiveSettings,
+}
+
+
+def _env_fields() -> Iterator[tuple[str, str, str]]:
+    """(environment name, group or "", field name) for every setting."""
+    models: list[tuple[str, type[_Group]]] = [("", Settings), *GROUPS.items()]
+    for group, model in models:
+        for field_name, field in model.model_fields.items():
+            alias = field.validation_alias
+            if isinstance(alias, AliasChoices):
+                yield str(alias.choices[0]), group, field_name
+
+
+ENV_NAMES: tuple[str, ...] = tuple(name for name, _, _ in _env_fields())
+"""Every environment name the settings read (derived from the field aliases)."""
+_ENV_OF_FIELD: dict[str, str] = {field: name for name, _, field in _env_fields()}
 
 
 def _check_placeholders(template: str, what: str, **sample: str) -> None:

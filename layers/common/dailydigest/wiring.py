@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from dailydigest.errors import ConfigError
 from dailydigest.models.digest import Digest
-from dailydigest.models.topic import TopicsFile, load_topics, parse_topics
+from dailydigest.models.topic import TopicsFile
 from dailydigest.news.outage import FetchTally
 from dailydigest.ports import ArticleSource, Bus, Publisher, Store, Summarizer, WebClient
-from dailydigest.settings import Settings
+from dailydigest.settings import ArchiveSettings, Settings
 from dailydigest.store import keys
+from dailydigest.topics import load_topics, parse_topics
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -29,19 +29,24 @@ def locate(path: Path, what: str) -> Path:
     raise ConfigError(f"{what} not found: {path}")
 
 
-@dataclass
 class Services:
-    """The adapters one process uses, created on first use and then reused across invocations."""
+    """The adapters one process uses, built from the settings on first use and then reused across
+    invocations. A caller (the CLI's local bus, a test) passes any port it has already built."""
 
-    settings: Settings
-    overrides: dict[str, object] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        # A cached_property reads the instance dict first: an override is simply a pre-filled cache.
-        unknown = set(self.overrides) - {"store", "bus", "web", "sources", "summarizer", "publisher"}
-        if unknown:
-            raise ValueError(f"no such service to override: {sorted(unknown)}")
-        self.__dict__.update(self.overrides)
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: Store | None = None,
+        bus: Bus | None = None,
+        web: WebClient | None = None,
+        sources: list[ArticleSource] | None = None,
+        summarizer: Summarizer | None = None,
+        publisher: Publisher | None = None,
+    ) -> None:
+        self.settings = settings
+        self._store, self._bus, self._web = store, bus, web
+        self._sources, self._summarizer, self._publisher = sources, summarizer, publisher
 
     @cached_property
     def topics(self) -> TopicsFile:
@@ -55,6 +60,8 @@ class Services:
 
     @cached_property
     def store(self) -> Store:
+        if self._store is not None:
+            return self._store
         if self.settings.uses_s3:
             from dailydigest.store.s3 import S3Store
 
@@ -68,6 +75,8 @@ class Services:
 
     @cached_property
     def bus(self) -> Bus:
+        if self._bus is not None:
+            return self._bus
         if self.settings.event_bus:
             from dailydigest.bus.eventbridge import EventBridgeBus
 
@@ -78,24 +87,17 @@ class Services:
 
     @cached_property
     def web(self) -> WebClient:
-        settings = self.settings
-        if settings.web_mirror is not None:
+        if self._web is not None:
+            return self._web
+        fetch = self.settings.fetch
+        if fetch.web_mirror is not None:
             from dailydigest.web.mirror import MirrorWebClient
 
-            return MirrorWebClient(locate(settings.web_mirror, "web mirror"))
+            return MirrorWebClient(locate(fetch.web_mirror, "web mirror"))
         # The network, behind the SSRF guard: public addresses only, plus DIGEST_ALLOW_HOSTS.
-        from dailydigest.web.http import FetchLimits, HttpWebClient
+        from dailydigest.web.http import HttpWebClient
 
-        limits = FetchLimits(
-            concurrency=settings.fetch_concurrency,
-            per_host=settings.fetch_per_host,
-            connect_timeout=settings.fetch_connect_timeout,
-            read_timeout=settings.fetch_read_timeout,
-            deadline=settings.fetch_deadline,
-            max_bytes=settings.max_fetch_bytes,
-            max_redirects=settings.fetch_max_redirects,
-        )
-        return HttpWebClient(settings.allow_hosts, limits)
+        return HttpWebClient(fetch.allow_hosts, fetch)
 
     @cached_property
     def sources(self) -> list[ArticleSource]:
@@ -103,28 +105,30 @@ class Services:
 
         With DIGEST_WEB_MIRROR everything stays offline: only the feeds, served from the mirror.
         """
+        if self._sources is not None:
+            return self._sources
         from dailydigest.sources.feed import FeedSource
         from dailydigest.web.tally import tallied
 
-        settings = self.settings
+        fetch = self.settings.fetch
         # Every source's requests are counted, so the fetch stage can tell an outage from a quiet day.
         web = tallied(self.web, self.fetch_tally)
-        feeds = FeedSource(web, max_page_bytes=settings.max_fetch_bytes)
-        if settings.web_mirror is not None:
+        feeds = FeedSource(web, max_page_bytes=fetch.max_bytes)
+        if fetch.web_mirror is not None:
             return [feeds]
         sources: list[ArticleSource] = []
-        if settings.google_news_url is not None:
+        if fetch.google_news_url is not None:
             from dailydigest.sources.google_news import GoogleNewsSource
 
-            sources.append(GoogleNewsSource(web, settings.google_news_url, settings.max_fetch_bytes))
+            sources.append(GoogleNewsSource(web, fetch.google_news_url, fetch.max_bytes))
         sources.append(feeds)
         from dailydigest.secrets import resolve_secret
 
-        key = resolve_secret(settings.news_api_key, settings.news_api_key_secret, "news API key")
+        key = resolve_secret(fetch.news_api_key, fetch.news_api_key_secret, "news API key")
         if key:
             from dailydigest.sources.news_api import NewsApiSource
 
-            sources.append(NewsApiSource(web, key, settings.news_api_url, settings.max_fetch_bytes))
+            sources.append(NewsApiSource(web, key, fetch.news_api_url, fetch.max_bytes))
         return sources
 
     @cached_property
@@ -134,46 +138,49 @@ class Services:
 
     @cached_property
     def summarizer(self) -> Summarizer:
+        if self._summarizer is not None:
+            return self._summarizer
         from dailydigest.summarize.extractive import ExtractiveSummarizer
 
-        settings = self.settings
-        if settings.uses_llm:
-            # The LLM writes the digest; the extractive summarizer stands in when it cannot
-            # (DIGEST_LLM_ON_FAILURE=extractive), and the store caches paid-for answers.
-            from dailydigest.secrets import resolve_secret
-            from dailydigest.summarize.llm.summarizer import LlmSummarizer
+        llm = self.settings.llm
+        if not llm.enabled:
+            return ExtractiveSummarizer()
+        # The LLM writes the digest; the extractive summarizer stands in when it cannot
+        # (DIGEST_LLM_ON_FAILURE=extractive), and the store caches paid-for answers.
+        from dailydigest.secrets import resolve_secret
+        from dailydigest.summarize.llm.summarizer import LlmSummarizer
 
-            key = resolve_secret(settings.openai_api_key, settings.openai_api_key_secret, "OpenAI API key")
-            return LlmSummarizer.from_settings(
-                settings, api_key=key, cache=self.store, fallback=ExtractiveSummarizer()
-            )
-        return ExtractiveSummarizer()
+        key = resolve_secret(llm.api_key, llm.api_key_secret, "OpenAI API key")
+        return LlmSummarizer.from_settings(
+            llm, api_key=key, cache=self.store, fallback=ExtractiveSummarizer()
+        )
 
     @cached_property
     def publisher(self) -> Publisher:
-        settings = self.settings
-        if settings.uses_github and settings.github_repo is not None:
+        if self._publisher is not None:
+            return self._publisher
+        publish = self.settings.publish
+        if publish.github_repo is not None:
             from dailydigest.publish.github import GitHubPublisher
             from dailydigest.secrets import resolve_secret
 
-            token = resolve_secret(settings.github_token, settings.github_token_secret, "GitHub token")
+            token = resolve_secret(publish.github_token, publish.github_token_secret, "GitHub token")
             if token is None:
                 raise ConfigError("DIGEST_GITHUB_REPO is set but no GITHUB_TOKEN (or GITHUB_TOKEN_SECRET) is")
             return GitHubPublisher(
-                settings.github_repo,
+                publish.github_repo,
                 token,
-                api_url=settings.github_api_url,
-                author_name=settings.git_author_name,
-                author_email=settings.git_author_email,
+                api_url=publish.github_api_url,
+                author_name=publish.author_name,
+                author_email=publish.author_email,
             )
-        if not settings.publishes_to_site:
+        if not publish.to_site:
             from dailydigest.publish.store_only import StoreOnlyPublisher
 
             return StoreOnlyPublisher()
         from dailydigest.publish.git import LocalGitPublisher
 
-        author = f"{settings.git_author_name} <{settings.git_author_email}>".encode()
-        return LocalGitPublisher(Path(settings.site), author=author)
+        return LocalGitPublisher(Path(publish.site), author=publish.author.encode())
 
     def describe(self) -> dict[str, str]:
         """Which adapter serves each port, for the run's report."""
@@ -186,9 +193,7 @@ class Services:
         }
 
 
-def archiver(
-    store: Store, archive_url: str | None, post_url_template: str | None = None
-) -> Callable[[Digest, str, bytes, str], str]:
+def archiver(store: Store, settings: ArchiveSettings) -> Callable[[Digest, str, bytes, str], str]:
     """The render stage's archive step: update the store's archive/ and name the post's page.
     Archive pages link to the post on the blog when its address is configured, else to what the
     publisher reports (the committed file)."""
@@ -197,17 +202,17 @@ def archiver(
         from dailydigest.archive import ArchiveEntry, update_archive
 
         post_url = location
-        if post_url_template:
-            post_url = keys.blog_post_url(post_url_template, digest.topic, digest.date)
+        if settings.blog_post_url:
+            post_url = keys.blog_post_url(settings.blog_post_url, digest.topic, digest.date)
         entry = ArchiveEntry.for_post(digest, post_url)
         update_archive(store, entry, post_text, image_png)
         page = entry.page_key.removeprefix("archive/")
-        return f"{archive_url.rstrip('/')}/{page}" if archive_url else entry.page_key
+        return f"{settings.archive_url.rstrip('/')}/{page}" if settings.archive_url else entry.page_key
 
     return update
 
 
-def render(digest: Digest) -> tuple[str, bytes]:
+def render_files(digest: Digest) -> tuple[str, bytes]:
     """The post's Markdown and its image, ready to publish."""
     from dailydigest.render.image import render_image
     from dailydigest.render.post import render_post

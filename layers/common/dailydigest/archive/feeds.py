@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dailydigest.archive.index import IndexedPost
-from dailydigest.archive.templating import render
+from dailydigest.archive.templating import render_page
 
 MAX_ENTRIES = 50
 
@@ -56,7 +56,7 @@ def atom_feed(
         for post in shown
     ]
     updated = rfc3339(max(post.date for post in shown)) if shown else rfc3339(dt.date(2000, 1, 1))
-    return render(
+    return render_page(
         "feed.xml.j2",
         feed_id=feed_id,
         title=title,

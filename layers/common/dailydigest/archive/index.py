@@ -9,9 +9,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from dailydigest.errors import DigestError
+from dailydigest.errors import DigestError, describe_validation_error
 from dailydigest.models.digest import Digest
-from dailydigest.models.topic import describe_validation_error
 from dailydigest.models.types import Locale, Paragraph, ShortText, Slug
 from dailydigest.render.alt_text import image_alt
 from dailydigest.render.escape import one_line

@@ -28,7 +28,7 @@ from dailydigest.archive.index import (
     topic_dir,
 )
 from dailydigest.archive.markup import markdown_to_html
-from dailydigest.archive.templating import majority_locale, render, words_for
+from dailydigest.archive.templating import majority_locale, render_page, words_for
 from dailydigest.ports import Store
 from dailydigest.render.wrap import clip
 from dailydigest.store.ops import UNREAD, read_if_present, write_if_changed
@@ -153,7 +153,7 @@ def topic_summaries(index: ArchiveIndex) -> list[TopicSummary]:
 
 
 def _page(template: str, locale: str, **context: object) -> bytes:
-    return render(
+    return render_page(
         template,
         lang=locale,
         W=words_for(locale),

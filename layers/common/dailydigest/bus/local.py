@@ -21,14 +21,10 @@ from typing import Any
 
 from dailydigest.bus.pattern import matches
 from dailydigest.bus.template import Route, SamTemplate
-from dailydigest.errors import DigestError
+from dailydigest.errors import DeliveryError, DigestError
 from dailydigest.models.events import EVENT_SOURCE, PipelineEvent
 
 MAX_DELIVERIES = 100  # a routing loop in the template must not spin forever
-
-
-class DeliveryError(DigestError):
-    """A target handler raised while handling an event."""
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from dailydigest.errors import UnsupportedPatternError
+
 _MISSING = object()
-
-
-class UnsupportedPatternError(ValueError):
-    pass
 
 
 def matches(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> bool:

@@ -17,7 +17,7 @@ from dailydigest.commands.local import load_settings
 from dailydigest.errors import DigestError
 from dailydigest.models.topic import Topic
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest, WebResponse
-from dailydigest.settings import Settings
+from dailydigest.settings import LlmSettings, PublishSettings
 
 PROBE_TIMEOUT = 10.0  # seconds for the LLM and GitHub probes: a check should answer quickly
 
@@ -56,12 +56,12 @@ def command(args: argparse.Namespace) -> int:
     print("configuration")
     for port, describe in _ports(services).items():
         print(f"  {port:<10} {_safely(describe)}")
-    print(f"  {'model':<10} {_model(settings)}")
-    print(f"  {'repository':<10} {_repository(settings)}")
+    print(f"  {'model':<10} {_model(settings.llm)}")
+    print(f"  {'repository':<10} {_repository(settings.publish)}")
     probes = [
         *(probe for topic in topics for probe in feed_probes(services.web, topic)),
-        *([llm_probe(settings)] if settings.uses_llm else []),
-        *([github_probe(settings)] if settings.uses_github else []),
+        *([llm_probe(settings.llm)] if settings.llm.enabled else []),
+        *([github_probe(settings.publish)] if settings.publish.uses_github else []),
     ]
     print("probes" if probes else "probes: nothing to probe")
     for probe in probes:
@@ -89,18 +89,18 @@ def _safely(describe: Callable[[], str]) -> str:
         return f"not usable: {exc}"
 
 
-def _model(settings: Settings) -> str:
-    if not settings.uses_llm:
+def _model(llm: LlmSettings) -> str:
+    if not llm.enabled:
         return "none (extractive summarizer; set OPENAI_BASE_URL or OPENAI_API_KEY for an LLM)"
-    fallbacks = f", then {', '.join(settings.llm_fallback_models)}" if settings.llm_fallback_models else ""
-    return f"{settings.llm_model}{fallbacks} at {settings.openai_base_url or 'the OpenAI API'}"
+    fallbacks = f", then {', '.join(llm.fallback_models)}" if llm.fallback_models else ""
+    return f"{llm.model}{fallbacks} at {llm.base_url or 'the OpenAI API'}"
 
 
-def _repository(settings: Settings) -> str:
-    if settings.github_repo:
-        return f"github {settings.github_repo} via {settings.github_api_url}"
-    if settings.publishes_to_site:
-        return f"local git repository {settings.site}"
+def _repository(publish: PublishSettings) -> str:
+    if publish.github_repo:
+        return f"github {publish.github_repo} via {publish.github_api_url}"
+    if publish.to_site:
+        return f"local git repository {publish.site}"
     return "none: posts stay in the store"
 
 
@@ -141,19 +141,19 @@ def feed_probes(web: WebClient, topic: Topic) -> list[Probe]:
     return probes
 
 
-def llm_probe(settings: Settings, client: Any = None) -> Probe:
+def llm_probe(llm: LlmSettings, client: Any = None) -> Probe:
     """The endpoint's model list (free); where it has none, a one-token chat call (a fraction of a cent)."""
     import openai
 
     from dailydigest.secrets import resolve_secret
 
-    target = settings.openai_base_url or "the OpenAI API"
+    target = llm.base_url or "the OpenAI API"
     if client is None:
-        key = resolve_secret(settings.openai_api_key, settings.openai_api_key_secret, "OpenAI API key")
+        key = resolve_secret(llm.api_key, llm.api_key_secret, "OpenAI API key")
         client = openai.OpenAI(
-            base_url=settings.openai_base_url, api_key=key or "unset", timeout=PROBE_TIMEOUT, max_retries=0
+            base_url=llm.base_url, api_key=key or "unset", timeout=PROBE_TIMEOUT, max_retries=0
         )
-    model = settings.llm_model
+    model = llm.model
     try:
         listed = {item.id for item in client.models.list()}
     except openai.NotFoundError:
@@ -181,20 +181,20 @@ def llm_probe(settings: Settings, client: Any = None) -> Probe:
     return Probe("llm", target, True, f"model {model} answered a one-token call")
 
 
-def github_probe(settings: Settings, http: Any = None) -> Probe:
+def github_probe(publish: PublishSettings, http: Any = None) -> Probe:
     """Whether the token can see the repository and push to it (`permissions.push`)."""
     import httpx
 
     from dailydigest.publish.github_repo import parse_repo_spec
     from dailydigest.secrets import resolve_secret
 
-    spec = settings.github_repo or ""
+    spec = publish.github_repo or ""
     owner, repo, _ = parse_repo_spec(spec)
     target = f"github {owner}/{repo}"
-    token = resolve_secret(settings.github_token, settings.github_token_secret, "GitHub token")
+    token = resolve_secret(publish.github_token, publish.github_token_secret, "GitHub token")
     if not token:
         return Probe("repository", target, False, "no GITHUB_TOKEN (or GITHUB_TOKEN_SECRET) is set")
-    url = f"{settings.github_api_url.rstrip('/')}/repos/{owner}/{repo}"
+    url = f"{publish.github_api_url.rstrip('/')}/repos/{owner}/{repo}"
     headers = {
         "Authorization": f"Bearer {token}",
         "Accept": "application/vnd.github+json",

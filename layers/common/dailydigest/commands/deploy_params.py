@@ -6,7 +6,8 @@ import argparse
 import shlex
 from typing import Any
 
-from dailydigest.commands.local import BadInput, load_settings
+from dailydigest.commands.local import load_settings
+from dailydigest.errors import BadInput
 
 SCHEDULE_SLOTS = 5  # Topic1..Topic5 in template.yaml
 

@@ -7,8 +7,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from dailydigest.boundary import parse_request
-from dailydigest.commands.local import BadInput, request_for
-from dailydigest.errors import DigestError
+from dailydigest.commands.local import request_for
+from dailydigest.errors import BadInput, DigestError
 from dailydigest.models.requests import FetchRequest
 
 if TYPE_CHECKING:

@@ -14,17 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from dailydigest.errors import ConfigError
+from dailydigest.errors import BadInput
 from dailydigest.models.requests import FetchRequest
 from dailydigest.settings import Settings
 
 if TYPE_CHECKING:
     from dailydigest.bus.local import Delivery, LocalBus
     from dailydigest.wiring import Services
-
-
-class BadInput(ConfigError):
-    """Input the user can fix: reported as one line with exit code 2."""
 
 
 def request_for(topic: str, day: str | None) -> FetchRequest:
@@ -57,15 +53,16 @@ def quiet_observability(verbose: bool) -> None:
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     # No X-Ray daemon on a laptop; and an AWS profile that does not exist must not stop a local run.
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
-    # Powertools warns on stderr when an invocation that failed early had no metrics to flush.
-    warnings.filterwarnings("ignore", message="No application metrics to publish")
-    from dailydigest.observability import logger
+    from dailydigest.observability import logger, route_module_logs
 
     for handler in logger.handlers:
         if isinstance(handler, logging.StreamHandler):
             handler.setStream(sys.stderr)
-    # Without -v the run speaks through its report, progress lines and one error line only.
+    # Without -v a run prints only its own report: warnings and errors reach the user through it.
     logger.setLevel(logging.INFO if verbose else logging.CRITICAL)
+    route_module_logs()
+    if not verbose:
+        warnings.filterwarnings("ignore", module="aws_lambda_powertools")
 
 
 @dataclass
@@ -90,7 +87,7 @@ def local_pipeline(settings: Settings) -> Iterator[LocalPipeline]:
     from dailydigest.wiring import Services, install, locate
 
     bus = LocalBus(locate(settings.template_file, "template"))
-    services = Services(settings, overrides={"bus": bus})
+    services = Services(settings, bus=bus)
     install(services)
     try:
         yield LocalPipeline(services, bus)

@@ -51,10 +51,10 @@ def showing_progress(services: Services, progress: Progress | None = None) -> It
     if not progress.enabled:
         yield progress
         return
-    settings = services.settings
+    settings = services.settings.llm
     llm = ""
-    if settings.uses_llm:
-        llm = f"the LLM ({settings.llm_model} at {settings.openai_base_url or 'the OpenAI API'})"
+    if settings.enabled:
+        llm = f"the LLM ({settings.model} at {settings.base_url or 'the OpenAI API'})"
     tally = services.fetch_tally
     tally.on_batch = progress.pages
     try:

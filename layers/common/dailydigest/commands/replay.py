@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dailydigest.commands.local import BadInput, load_settings, local_pipeline, request_for
+from dailydigest.commands.local import load_settings, local_pipeline, request_for
 from dailydigest.commands.progress import showing_progress
 from dailydigest.commands.run import report_deliveries
+from dailydigest.errors import BadInput
 from dailydigest.runs.ids import new_run_id
 from dailydigest.runs.records import stage_record
 from dailydigest.stages.replay import replay_stage

@@ -6,8 +6,9 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from dailydigest.commands.local import BadInput, LocalPipeline, load_settings, local_pipeline, request_for
+from dailydigest.commands.local import LocalPipeline, load_settings, local_pipeline, request_for
 from dailydigest.commands.progress import showing_progress
+from dailydigest.errors import BadInput
 from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
 from dailydigest.models.requests import FetchRequest
 

@@ -7,8 +7,8 @@ import errno
 from pathlib import Path
 from typing import Any
 
-from dailydigest.commands.local import BadInput, load_settings
-from dailydigest.errors import DigestError
+from dailydigest.commands.local import load_settings
+from dailydigest.errors import BadInput, DigestError
 
 
 def add_parser(commands: Any) -> None:

@@ -9,9 +9,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 from dailydigest.errors import BadEventError
-from dailydigest.models.topic import Topic, TopicsFile
+from dailydigest.models.topic import Topic, TopicsFile, topic_today
 from dailydigest.models.types import DigestDate, RunId, Slug
-from dailydigest.runs.ids import topic_today
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits: \d also takes "２０２５"
 

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Literal
+import datetime as dt
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     HttpUrl,
     StringConstraints,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from dailydigest.errors import ConfigError
-from dailydigest.models.types import SHORT_TEXT_MAX, Slug
+from dailydigest.locales import DEFAULT_LOCALE
+from dailydigest.models.types import SHORT_TEXT_MAX, Locale, Slug
 
 # No control characters: a query goes into a search URL and a prompt, a name into posts and pages.
 NO_CONTROL = r"^[^\x00-\x1f\x7f]+$"
@@ -61,7 +60,7 @@ class Topic(BaseModel):
     name: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_CONTROL)
     ]
-    locale: Literal["zh-TW", "en"] = "zh-TW"
+    locale: Locale = DEFAULT_LOCALE
     queries: tuple[Query, ...] = ()
     feeds: tuple[HttpUrl, ...] = ()
     max_articles: Annotated[int, Field(ge=1, le=50)] = 10
@@ -90,10 +89,6 @@ class Topic(BaseModel):
             raise ValueError(f"min_articles ({self.min_articles}) exceeds max_articles ({self.max_articles})")
         return self
 
-    @property
-    def display_name(self) -> str:
-        return self.name
-
 
 class TopicsFile(BaseModel):
     """The topics file: a mapping from slug to topic settings."""
@@ -110,45 +105,10 @@ class TopicsFile(BaseModel):
             raise ConfigError(f"unknown topic {slug!r} (known topics: {known})") from None
 
 
-def parse_topics(text: str, origin: str = "topics file") -> TopicsFile:
-    """Parse and validate a topics YAML document; any problem is one ConfigError line."""
+def topic_today(topic: Topic, now: dt.datetime | None = None) -> dt.date:
+    """Today's date where the topic's readers are (its schedule's time zone)."""
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{origin}: not valid YAML ({_first_line(exc)})") from None
-    if not isinstance(raw, dict) or not raw:
-        raise ConfigError(f"{origin}: expected a mapping of topic slugs to settings")
-    entries: dict[str, object] = {}
-    for slug, body in raw.items():
-        if body is None:
-            body = {}
-        if not isinstance(body, dict):
-            raise ConfigError(f"{origin}: topic {slug!r} must be a mapping")
-        entries[str(slug)] = {"slug": str(slug), **body}
-    try:
-        return TopicsFile.model_validate({"topics": entries})
-    except ValidationError as exc:
-        raise ConfigError(f"{origin}: {describe_validation_error(exc)}") from None
-
-
-def load_topics(path: Path) -> TopicsFile:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"topics file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"topics file unreadable: {path} ({exc})") from None
-    return parse_topics(text, origin=str(path))
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    """The first validation problem as one readable clause."""
-    first = exc.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "value"
-    more = exc.error_count() - 1
-    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    return f"{where}: {first['msg']}{suffix}"
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        zone = ZoneInfo(topic.schedule.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"topic {topic.slug}: unknown time zone {topic.schedule.timezone!r}") from None
+    return (now or dt.datetime.now(dt.UTC)).astimezone(zone).date()

@@ -7,6 +7,15 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from dailydigest.locales import LOCALES
+
+
+def _supported_locale(value: str) -> str:
+    if value not in LOCALES:
+        raise ValueError(f"unsupported locale {value!r} (supported: {', '.join(LOCALES)})")
+    return value
+
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 """A topic slug: lowercase letters, digits and dashes, as used in post paths."""
 
@@ -16,7 +25,8 @@ SHORT_TEXT_MAX = 300
 PARAGRAPH_MAX = 4000
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_TEXT_MAX)]
 Paragraph = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=PARAGRAPH_MAX)]
-Locale = Annotated[str, StringConstraints(pattern=r"^(zh-TW|en)$")]
+Locale = Annotated[str, AfterValidator(_supported_locale)]
+"""A supported locale code (the registry in locales.py)."""
 SourceId = Annotated[int, Field(ge=1, le=500)]
 
 

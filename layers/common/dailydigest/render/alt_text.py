@@ -25,16 +25,9 @@ def image_alt(digest: Digest) -> str:
     sources = strings.source_count_for(len(digest.sources))
     name = one_line(digest.display_name)
     day = digest.date.isoformat()
-    if digest.locale == "en":
-        quoted = _english_list([f"“{text}”" for text in headlines])
-        mix = ", ".join(f"{host} {n}" for host, n in hosts)
-        return (
-            f"Infographic for {name} on {day}: top stories {quoted}, key takeaways, "
-            f"and {sources} by publisher ({mix})."
-        )
-    quoted = "、".join(f"「{text}」" for text in headlines)
-    mix = "、".join(f"{host} {n} 則" for host, n in hosts)
-    return f"{name} {day} 每日動態資訊圖：焦點新聞{quoted}，附重點摘要與 {sources}的出處分布（{mix}）。"
+    quoted = strings.join([strings.quoted.format(text=text) for text in headlines])
+    mix = strings.list_separator.join(strings.host_count.format(host=host, count=n) for host, n in hosts)
+    return strings.alt.format(name=name, date=day, headlines=quoted, sources=sources, mix=mix)
 
 
 def _hosts(digest: Digest, others: str) -> list[tuple[str, int]]:
@@ -44,9 +37,3 @@ def _hosts(digest: Digest, others: str) -> list[tuple[str, int]]:
     shown = [(clip(host, MAX_HOST), n) for host, n in ranked[:MAX_LEGEND]]
     rest = sum(n for _, n in ranked[MAX_LEGEND:])
     return shown + ([(others, rest)] if rest else [])
-
-
-def _english_list(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]

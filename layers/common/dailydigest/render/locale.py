@@ -10,6 +10,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dailydigest.locales import facts_for
+
+
+@dataclass(frozen=True)
+class ArchiveWords:
+    """The archive pages' words."""
+
+    code: str
+    site: str
+    latest: str
+    topics: str
+    all_posts: str
+    posts: str
+    posts_one: str
+    read_post: str  # the link to where the post was published (the publisher's location: the file on GitHub)
+    feed: str
+    home: str
+    summary: str
+
+    def source_count(self, count: int) -> str:
+        """As the post's own infographic counts its sources."""
+        return strings_for(self.code).source_count_for(count)
+
+    def post_count(self, count: int) -> str:
+        return self.posts_one if count == 1 else self.posts.format(count=count)
+
 
 @dataclass(frozen=True)
 class LocaleStrings:
@@ -34,6 +60,12 @@ class LocaleStrings:
     others: str  # the legend entry for the hosts that do not get their own
     kicker: str  # the card's small heading above the name
     weekdays: tuple[str, str, str, str, str, str, str]  # Monday first, as date.weekday() counts
+    alt: str  # the infographic's alt text: {name} {date} {headlines} {sources} {mix}
+    quoted: str  # one headline quoted in the alt text
+    host_count: str  # one legend entry in the alt text: {host} {count}
+    list_separator: str
+    archive: ArchiveWords
+    list_and: str | None = None  # " and " before the last item, where the language says so
     # Singular forms for a count of one; None when the language does not inflect.
     tagline_one: str | None = None
     footer_llm_one: str | None = None
@@ -54,6 +86,12 @@ class LocaleStrings:
 
     def tagline_for(self, name: str, count: int) -> str:
         return _counted(count, self.tagline, self.tagline_one).format(name=name, count=count)
+
+    def join(self, items: list[str]) -> str:
+        """A list in running text: `a、b、c`, or `a, b and c`."""
+        if self.list_and is None or len(items) < 2:
+            return self.list_separator.join(items)
+        return self.list_separator.join(items[:-1]) + self.list_and + items[-1]
 
     def source_count_for(self, count: int) -> str:
         return _counted(count, self.source_count, self.source_count_one).format(count=count)
@@ -110,6 +148,23 @@ ZH_TW = LocaleStrings(
     others="其他",
     kicker="每日動態",
     weekdays=("週一", "週二", "週三", "週四", "週五", "週六", "週日"),
+    alt="{name} {date} 每日動態資訊圖：焦點新聞{headlines}，附重點摘要與 {sources}的出處分布（{mix}）。",
+    quoted="「{text}」",
+    host_count="{host} {count} 則",
+    list_separator="、",
+    archive=ArchiveWords(
+        code="zh-TW",
+        site="每日動態彙整",
+        latest="最新文章",
+        topics="主題",
+        all_posts="全部文章",
+        posts="{count} 篇",
+        posts_one="1 篇",
+        read_post="已發布的文章",
+        feed="Atom 訂閱",
+        home="首頁",
+        summary="摘要",
+    ),
 )
 
 EN = LocaleStrings(
@@ -138,13 +193,31 @@ EN = LocaleStrings(
     others="others",
     kicker="Daily digest",
     weekdays=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    alt=(
+        "Infographic for {name} on {date}: top stories {headlines}, key takeaways, "
+        "and {sources} by publisher ({mix})."
+    ),
+    quoted="“{text}”",
+    host_count="{host} {count}",
+    list_separator=", ",
+    list_and=" and ",
+    archive=ArchiveWords(
+        code="en",
+        site="Daily digest archive",
+        latest="Latest posts",
+        topics="Topics",
+        all_posts="All posts",
+        posts="{count} posts",
+        posts_one="1 post",
+        read_post="The published post",
+        feed="Atom feed",
+        home="Home",
+        summary="Summary",
+    ),
 )
 
-LOCALES: dict[str, LocaleStrings] = {strings.code: strings for strings in (ZH_TW, EN)}
+STRINGS: dict[str, LocaleStrings] = {strings.code: strings for strings in (ZH_TW, EN)}
 
 
 def strings_for(locale: str) -> LocaleStrings:
-    try:
-        return LOCALES[locale]
-    except KeyError:
-        raise ValueError(f"unsupported locale {locale!r} (supported: {', '.join(LOCALES)})") from None
+    return STRINGS[facts_for(locale).code]

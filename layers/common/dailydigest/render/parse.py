@@ -14,11 +14,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from dailydigest.errors import PostFormatError
+from dailydigest.errors import PostFormatError, describe_validation_error
 from dailydigest.models.digest import FIXED_TAGS, Digest
-from dailydigest.models.topic import describe_validation_error
 from dailydigest.render.escape import unescape_html, unescape_markdown
-from dailydigest.render.locale import LOCALES, LocaleStrings, pattern_regex
+from dailydigest.render.locale import STRINGS, LocaleStrings, pattern_regex
 from dailydigest.store.keys import image_path
 
 FRONT_MATTER_KEYS = (
@@ -134,7 +133,7 @@ def _check_meta(meta: object) -> dict[str, Any]:
 
 def _detect_locale(meta: dict[str, Any]) -> tuple[LocaleStrings, str]:
     """The locale whose title pattern matches, and the display name read from the title."""
-    for strings in LOCALES.values():
+    for strings in STRINGS.values():
         match = pattern_regex(strings.title).fullmatch(meta["title"])
         if match:
             if match["date"] != meta["date"].isoformat():

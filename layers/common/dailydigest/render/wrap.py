@@ -16,7 +16,7 @@ ELLIPSIS = "…"
 _NO_LINE_START = set("，。、；：？！）」』】》〉’”…,.;:?!)]}%")
 
 
-def tokens(text: str) -> list[str]:
+def wrap_units(text: str) -> list[str]:
     """Breakable units: one wide (CJK) character, or a Latin word; spaces trail the unit before them."""
     units: list[str] = []
     for char in text:
@@ -35,7 +35,7 @@ def wrap(text: str, measure: Measure, width: float, max_lines: int) -> list[str]
         return []
     lines: list[str] = []
     current = ""
-    pending = tokens(text)
+    pending = wrap_units(text)
     while pending:
         unit = pending.pop(0)
         candidate = current + unit

@@ -74,7 +74,7 @@ def feed_articles(body: bytes, feed_url: str, publisher: str = "") -> list[Artic
         logger.warning("feed skipped", extra={"feed": feed_url, "reason": problem})
         return []
     feed_info: Mapping[str, Any] = parsed.get("feed", {})
-    feed_title = clean_text(str(feed_info.get("title", "")))
+    feed_title = fragment_text(str(feed_info.get("title", "")))
     publisher = publisher or feed_title or (urlsplit(feed_url).hostname or "")
     language = str(feed_info.get("language", ""))[:16]
     articles = []
@@ -201,14 +201,14 @@ def article_from_entry(
     entry: Mapping[str, Any], feed_url: str, publisher: str, language: str = ""
 ) -> Article | None:
     """An Article from one feed entry, or None when the entry lacks a usable title or link."""
-    title = clean_text(str(entry.get("title", "")))[:_TITLE_LIMIT].strip()
+    title = fragment_text(str(entry.get("title", "")))[:_TITLE_LIMIT].strip()
     link = str(entry.get("link", "")).strip()
     if not title or urlsplit(link).scheme.lower() not in ("http", "https"):
         return None
-    summary = clean_text(str(entry.get("summary", "")))[:_SUMMARY_LIMIT]
+    summary = fragment_text(str(entry.get("summary", "")))[:_SUMMARY_LIMIT]
     # An aggregator's item names the outlet that wrote the story in <source>: credit that outlet.
     source = entry.get("source")
-    source_title = clean_text(str(source.get("title", ""))) if isinstance(source, Mapping) else ""
+    source_title = fragment_text(str(source.get("title", ""))) if isinstance(source, Mapping) else ""
     try:
         return Article.model_validate(
             {
@@ -292,7 +292,7 @@ class _TextCollector(HTMLParser):
             self.parts.append(data)
 
 
-def clean_text(fragment: str) -> str:
+def fragment_text(fragment: str) -> str:
     """Plain text from a feed's HTML fragment: tags dropped, entities decoded, spaces collapsed."""
     if "<" not in fragment:
         return _WHITESPACE.sub(" ", html.unescape(fragment)).strip()

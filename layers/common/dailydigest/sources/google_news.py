@@ -22,11 +22,11 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from pydantic import ValidationError
 
+from dailydigest.locales import facts_for
 from dailydigest.models.article import Article
 from dailydigest.models.topic import Topic
 from dailydigest.news.gather import Window, google_news_item, window_for
@@ -38,21 +38,6 @@ logger = logging.getLogger(__name__)
 
 GOOGLE_NEWS_URL = "https://news.google.com"
 PUBLISHER_FALLBACK = "Google News"
-
-
-@dataclass(frozen=True)
-class Edition:
-    """Google News's language (hl), country (gl) and edition id (ceid)."""
-
-    hl: str
-    gl: str
-    ceid: str
-
-
-EDITIONS = {
-    "zh-TW": Edition(hl="zh-TW", gl="TW", ceid="TW:zh-Hant"),
-    "en": Edition(hl="en-US", gl="US", ceid="US:en"),
-}
 
 
 def search_terms(query: str, window: Window, now: dt.datetime) -> str:
@@ -70,8 +55,8 @@ def search_terms(query: str, window: Window, now: dt.datetime) -> str:
 def search_url(
     query: str, locale: str, window: Window, now: dt.datetime, base_url: str = GOOGLE_NEWS_URL
 ) -> str:
-    edition = EDITIONS.get(locale, EDITIONS["en"])
-    params = {"q": search_terms(query, window, now), "hl": edition.hl, "gl": edition.gl, "ceid": edition.ceid}
+    hl, gl, ceid = facts_for(locale).google_news
+    params = {"q": search_terms(query, window, now), "hl": hl, "gl": gl, "ceid": ceid}
     return f"{base_url.rstrip('/')}/rss/search?{urlencode(params, quote_via=quote, safe=':')}"
 
 

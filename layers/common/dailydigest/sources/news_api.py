@@ -20,19 +20,19 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from pydantic import ValidationError
 
+from dailydigest.locales import facts_for
 from dailydigest.models.article import Article
 from dailydigest.models.topic import Topic
 from dailydigest.news.gather import window_for
 from dailydigest.news.text import guess_language, quoted_phrase
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest
-from dailydigest.sources.feed import clean_text, fill_text
+from dailydigest.sources.feed import fill_text, fragment_text
 
 logger = logging.getLogger(__name__)
 
 NEWS_API_URL = "https://newsapi.org"
 PAGE_SIZE = 50
 MAX_QUERY_CHARS = 500  # NewsAPI's limit for q
-LANGUAGES = {"zh-TW": "zh", "en": "en"}
 _REMOVED = "[Removed]"  # NewsAPI's placeholder for withdrawn articles
 
 
@@ -62,7 +62,7 @@ class NewsApiSource:
             "q": query[:MAX_QUERY_CHARS],
             "from": window.start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
             "to": window.end.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-            "language": LANGUAGES.get(topic.locale, "en"),
+            "language": facts_for(topic.locale).language,
             "sortBy": "publishedAt",
             "pageSize": str(PAGE_SIZE),
         }
@@ -105,15 +105,15 @@ def article_from_item(item: Any, search_url: str) -> Article | None:
     """An Article from one NewsAPI result (None for removed or unusable ones)."""
     if not isinstance(item, Mapping):
         return None
-    title = clean_text(str(item.get("title") or ""))[:300].strip()
+    title = fragment_text(str(item.get("title") or ""))[:300].strip()
     url = str(item.get("url") or "").strip()
     if not title or title == _REMOVED or not url.startswith(("http://", "https://")):
         return None
     source = item.get("source")
-    publisher = clean_text(str(source.get("name") or "")) if isinstance(source, Mapping) else ""
+    publisher = fragment_text(str(source.get("name") or "")) if isinstance(source, Mapping) else ""
     # Never an unattributed source: without a name, the outlet is the site the article is on.
     publisher = publisher or (urlsplit(url).hostname or "")
-    summary = clean_text(str(item.get("description") or ""))[:5_000]
+    summary = fragment_text(str(item.get("description") or ""))[:5_000]
     try:
         return Article.model_validate(
             {

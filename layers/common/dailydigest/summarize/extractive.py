@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from dailydigest.errors import DigestError
+from dailydigest.locales import facts_for
 from dailydigest.models.article import Story
 from dailydigest.models.digest import Analysis, Digest, Highlight, Implications, Source
 from dailydigest.models.topic import Topic
@@ -120,7 +121,7 @@ class ExtractiveSummarizer:
         key_points = tuple(s.text for s in picker.per_article(sources, MAX_KEY_POINTS))
         digest = Digest(
             topic=topic.slug,
-            display_name=topic.display_name,
+            display_name=topic.name,
             date=day,
             locale=topic.locale,
             trend_overview=trend_overview,
@@ -134,7 +135,7 @@ class ExtractiveSummarizer:
             generator="extractive",
             model="",
         )
-        if topic.locale == "zh-TW":
+        if facts_for(topic.locale).traditional_chinese:
             from dailydigest.summarize.chinese import digest_to_taiwan
 
             return digest_to_taiwan(digest)
@@ -160,7 +161,7 @@ def _usable(sentence: str) -> bool:
 
 def _language(locale: str) -> str:
     """The digest's language as `guess_language` names it."""
-    return "zh" if locale.startswith("zh") else "en"
+    return facts_for(locale).language
 
 
 def _sentences(stories: Sequence[Story], locale: str) -> list[_Sentence]:

@@ -22,6 +22,8 @@ import socket
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from dailydigest.errors import RefusedAddressError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[Sequence[IPAddress]]]
 
@@ -46,10 +48,6 @@ _PRIVATE = (
     ipaddress.ip_network("fc00::/7"),
 )
 _ENTRY = re.compile(r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9._-]+)):(?P<port>\d{1,5})$")
-
-
-class RefusedAddressError(ValueError):
-    """The fetcher will not connect there (the policy refused every address, or the URL itself)."""
 
 
 @dataclass(frozen=True)

@@ -22,16 +22,16 @@ import logging
 import ssl
 import zlib
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpcore
 import httpx
 
+from dailydigest.errors import FetchError, RefusedAddressError
 from dailydigest.ports import FetchFailure, WebRequest, WebResponse
+from dailydigest.settings import FetchSettings
 from dailydigest.web.guard import (
     AllowList,
-    RefusedAddressError,
     Resolver,
     checked_addresses,
     system_resolver,
@@ -45,29 +45,11 @@ _CHUNK = 65_536
 T = TypeVar("T")
 
 
-class FetchError(Exception):
-    """A single URL could not be fetched; the message says why, in a few words."""
-
-
-@dataclass(frozen=True)
-class FetchLimits:
-    """How hard and how long the fetcher may try. Defaults suit a 15-minute Lambda run."""
-
-    concurrency: int = 64
-    """Requests in flight at once, across all hosts."""
-    per_host: int = 6
-    """Requests in flight to one host:port (what browsers allow)."""
-    connect_timeout: float = 5.0
-    read_timeout: float = 15.0
-    """Longest wait for any single read (headers or a chunk of the body)."""
-    deadline: float = 30.0
-    """Longest time for one URL, redirects included, from when it first gets a slot."""
-    max_bytes: int = 5_000_000
-    """Largest body accepted (after decompression); larger ones are aborted mid-stream."""
-    max_redirects: int = 5
-
-
 # --- the guarded connection step -------------------------------------------------------------------
+
+
+# How hard and how long the fetcher may try; the defaults suit a 15-minute Lambda run.
+_DEFAULT_LIMITS = FetchSettings()
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -216,7 +198,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 class _Limiter:
     """A global cap and a cap per host:port, both as semaphores of one event loop."""
 
-    def __init__(self, limits: FetchLimits) -> None:
+    def __init__(self, limits: FetchSettings) -> None:
         self.total = asyncio.Semaphore(limits.concurrency)
         self.per_host_cap = limits.per_host
         self.hosts: collections.defaultdict[str, asyncio.Semaphore] = collections.defaultdict(
@@ -233,7 +215,7 @@ class HttpWebClient:
     def __init__(
         self,
         allow: AllowList | Iterable[str] = (),
-        limits: FetchLimits = FetchLimits(),
+        limits: FetchSettings = _DEFAULT_LIMITS,
         *,
         user_agent: str = USER_AGENT,
         resolver: Resolver = system_resolver,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from dailydigest.errors import RefusedURLError
 from dailydigest.ports import FetchFailure, WebRequest, WebResponse
 
 _CONTENT_TYPES = {
@@ -22,10 +23,6 @@ _CONTENT_TYPES = {
     ".json": "application/json",
     ".txt": "text/plain",
 }
-
-
-class RefusedURLError(ValueError):
-    """A URL the mirror will not serve: not http(s), or a path outside the mirror."""
 
 
 class MirrorWebClient:

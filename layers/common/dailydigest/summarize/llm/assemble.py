@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from dailydigest.locales import facts_for
 from dailydigest.models.digest import FIXED_TAGS, Analysis, Digest, Highlight, Implications, Source
 from dailydigest.models.topic import Topic
 from dailydigest.models.types import SHORT_TEXT_MAX
@@ -38,7 +39,7 @@ def build_digest(
     """The Digest: the answer's prose (in Taiwan Traditional Chinese for zh-TW) plus topic, date,
     sources and provenance from the fetched set. Highlights of stories fetch marked as updates are
     updates; a second highlight of one story is dropped."""
-    if topic.locale == "zh-TW":
+    if facts_for(topic.locale).traditional_chinese:
         from dailydigest.summarize.chinese import to_taiwan
 
         local: Callable[[str], str] = to_taiwan
@@ -76,7 +77,7 @@ def build_digest(
         )
     return Digest(
         topic=topic.slug,
-        display_name=topic.display_name,
+        display_name=topic.name,
         date=day,
         locale=topic.locale,
         trend_overview=prose(answer.trend_overview),
@@ -111,7 +112,7 @@ def build_digest(
 
 def _tags(tags: Sequence[str], topic: Topic, prose: Callable[[str], str]) -> tuple[str, ...]:
     """The answer's tags without duplicates or the ones the post adds itself (display name, AI, Digest)."""
-    excluded = {normalize(topic.display_name), *_FIXED_TAGS}
+    excluded = {normalize(topic.name), *_FIXED_TAGS}
     kept: dict[str, str] = {}
     for tag in tags:
         text = prose(tag)

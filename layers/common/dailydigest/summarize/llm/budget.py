@@ -13,10 +13,14 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from dailydigest.errors import CostCapReached, TimeBudgetSpent
 from dailydigest.models.digest import Usage
 from dailydigest.news.text import join_sentences, split_sentences
+
+if TYPE_CHECKING:
+    from dailydigest.settings import LlmSettings
 
 # Han ideographs, kana, CJK punctuation and full-width forms: about one token each.
 _WIDE = re.compile("[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -26,6 +30,9 @@ REPLY_PRIMING_TOKENS = 3
 MIN_ARTICLE_TOKENS = 200  # below this an article is a headline and a lead: switch to map-reduce instead
 FOLLOWER_SHARE = 0.5  # later articles of a story mostly repeat its first one: half the budget
 ELLIPSIS = "…"
+
+if TYPE_CHECKING:
+    from dailydigest.settings import LlmSettings
 
 
 def estimate_tokens(text: str) -> int:
@@ -96,6 +103,10 @@ class Budget:
     max_output_tokens: int
     article_tokens: int
     min_article_tokens: int = MIN_ARTICLE_TOKENS
+
+    @classmethod
+    def for_settings(cls, llm: LlmSettings) -> Budget:
+        return cls(llm.context_tokens, llm.max_output_tokens, llm.article_tokens)
 
     @property
     def input_tokens(self) -> int:
@@ -186,16 +197,8 @@ def cost_usd(price: tuple[float, float], prompt_tokens: int, completion_tokens: 
     return (prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000
 
 
-class CostCapReached(Exception):
-    """The next call could take the run past its cost cap."""
-
-
-class TimeBudgetSpent(Exception):
-    """Too little of the run's time budget is left for another call."""
-
-
 @dataclass
-class Ledger:
+class UsageMeter:
     """Tokens, calls, cost and time of one summarize run, and the caps that stop a runaway one."""
 
     prices: Mapping[str, tuple[float, float]]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
+from dailydigest.errors import ModelUnavailable
 from dailydigest.summarize.llm.budget import estimate_messages, estimate_tokens
 from dailydigest.summarize.llm.schema import AnswerModel, JsonMode, response_format, strict_schema
 
@@ -27,10 +28,6 @@ ConfiguredJsonMode = Literal["auto", "json_schema", "json_object", "none"]
 
 # A dead endpoint fails in seconds, not after the whole read timeout (the SDK's default is 5 s).
 CONNECT_SECONDS = 10.0
-
-
-class ModelUnavailable(Exception):
-    """The model could not be reached or refused the request (after the SDK's own retries)."""
 
 
 @dataclass(frozen=True)

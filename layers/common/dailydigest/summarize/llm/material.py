@@ -87,7 +87,7 @@ def quotable(sentence: str) -> bool:
     )
 
 
-def clean_text(text: str) -> str:
+def prompt_text(text: str) -> str:
     """Article text safe to place between the prompt's data delimiters."""
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
@@ -98,8 +98,8 @@ def clean_text(text: str) -> str:
 
 
 def _clean_line(text: str) -> str:
-    """`clean_text` on one line: titles, publishers, summaries."""
-    return clean_text(text).replace("\n", " ")
+    """`prompt_text` on one line: titles, publishers, summaries."""
+    return prompt_text(text).replace("\n", " ")
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def build_material(stories: Sequence[Story]) -> Material:
     for number, story in enumerate(stories, start=1):
         sources = []
         for article in story.articles:
-            text = clean_text(article.body)
+            text = prompt_text(article.body)
             title = _clean_line(article.title)
             instructions.extend(
                 sentence for sentence in [title, *split_sentences(text)] if looks_like_instruction(sentence)
@@ -189,7 +189,7 @@ def defang(stories: Sequence[Story]) -> list[Story]:
     for story in stories:
         articles = []
         for article in story.articles:
-            lines = [_quotable_only(line) for line in clean_text(article.text).splitlines()]
+            lines = [_quotable_only(line) for line in prompt_text(article.text).splitlines()]
             summary = _quotable_only(_clean_line(article.summary))
             text = "\n".join(line for line in lines if line)
             articles.append(article.model_copy(update={"text": text, "summary": summary}))

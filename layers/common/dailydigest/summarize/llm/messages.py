@@ -32,8 +32,8 @@ def digest_messages(
     if notes is not None:
         context.update(notes_mode=True, notes=notes)
     return [
-        {"role": "system", "content": prompts.render("system", topic.locale, **context)},
-        {"role": "user", "content": prompts.render("digest", topic.locale, **context)},
+        {"role": "system", "content": prompts.render_prompt("system", topic.locale, **context)},
+        {"role": "user", "content": prompts.render_prompt("digest", topic.locale, **context)},
     ]
 
 
@@ -42,8 +42,8 @@ def notes_messages(
 ) -> list[Message]:
     context = _context(topic, day, material, stories)
     return [
-        {"role": "system", "content": prompts.render("system", topic.locale, **context)},
-        {"role": "user", "content": prompts.render("notes", topic.locale, **context)},
+        {"role": "system", "content": prompts.render_prompt("system", topic.locale, **context)},
+        {"role": "user", "content": prompts.render_prompt("notes", topic.locale, **context)},
     ]
 
 
@@ -83,7 +83,7 @@ def _context(
     topic: Topic, day: dt.date, material: Material, stories: Sequence[PromptStory]
 ) -> dict[str, Any]:
     return {
-        "topic_name": topic.display_name,
+        "topic_name": topic.name,
         "date": day.isoformat(),
         "nonce": material.nonce,
         "stories": stories,

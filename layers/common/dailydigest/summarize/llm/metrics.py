@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from dailydigest.summarize.llm.budget import Ledger
+from dailydigest.summarize.llm.budget import UsageMeter
 
 RunOutcome = Literal["written", "cached", "failed", "cost_cap", "time_budget"]
 
@@ -17,7 +17,7 @@ _OUTCOME_METRICS: dict[RunOutcome, str] = {
 }
 
 
-def emit_run_metrics(ledger: Ledger | None, *, outcome: RunOutcome) -> None:
+def emit_run_metrics(ledger: UsageMeter | None, *, outcome: RunOutcome) -> None:
     """EMF metrics for this invocation: tokens, cost, calls and how the run ended."""
     # Powertools loads with the first metric, not with the summarizer.
     from aws_lambda_powertools.metrics import MetricUnit

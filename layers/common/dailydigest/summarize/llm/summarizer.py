@@ -19,31 +19,29 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal, TypeVar
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
-from dailydigest.errors import DigestError
+from dailydigest.errors import CostCapReached, DigestError, LlmError, ModelUnavailable, TimeBudgetSpent
 from dailydigest.models.article import Story
 from dailydigest.models.digest import Digest
 from dailydigest.models.topic import Topic
 from dailydigest.news.text import split_sentences
 from dailydigest.ports import Store, Summarizer
+from dailydigest.settings import LlmSettings
 from dailydigest.summarize.llm import messages as prompt_messages
 from dailydigest.summarize.llm import prompts
-from dailydigest.summarize.llm.budget import Budget, CostCapReached, Ledger, Plan, TimeBudgetSpent
+from dailydigest.summarize.llm.budget import Budget, Plan, UsageMeter
 from dailydigest.summarize.llm.cache import DigestCache, cache_key
-from dailydigest.summarize.llm.client import ChatEndpoint, ModelUnavailable, Question, Reply
+from dailydigest.summarize.llm.client import ChatEndpoint, Question, Reply
 from dailydigest.summarize.llm.material import Material, PromptStory, build_material
 from dailydigest.summarize.llm.messages import MAX_NOTES_PER_STORY
 from dailydigest.summarize.llm.metrics import emit_run_metrics
 from dailydigest.summarize.llm.outcome import Outcome, digest_outcome, notes_outcome
 from dailydigest.summarize.llm.prompts import PROMPT_VERSION
 from dailydigest.summarize.llm.schema import Answer, CitedPoint, NotesAnswer
-
-if TYPE_CHECKING:
-    from dailydigest.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -54,52 +52,8 @@ Value = TypeVar("Value")
 MIN_CALL_SECONDS = 5.0
 
 
-class LlmError(DigestError):
-    """The LLM could not write a publishable digest, and the run is configured to fail on that."""
-
-
 class _InvalidAnswer(Exception):
     """The answer failed the checks again after the repair round."""
-
-
-@dataclass(frozen=True)
-class LlmOptions:
-    """Timeouts, retries, budgets, prices and the failure policy (see Settings for the env names)."""
-
-    timeout: float = 60.0
-    max_retries: int = 2
-    on_failure: OnFailure = "extractive"
-    context_tokens: int = 16_000
-    max_output_tokens: int = 4_000
-    article_tokens: int = 600
-    prices: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    cost_cap_usd: float | None = 0.50
-    json_mode: Literal["auto", "json_schema", "json_object", "none"] = "auto"
-    temperature: float | None = 0.3
-    run_seconds: float | None = 600.0
-    """Wall-clock budget of one run's calls. Each call may take (retries + 1) x timeout plus the
-    SDK's waits (Retry-After is honoured up to 120 s); without a run budget a few slow calls, a
-    repair and a fallback model pass the Lambda's 900 s limit, and the run dies before the
-    extractive fallback can write. Calls are shortened to fit what is left."""
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> LlmOptions:
-        return cls(
-            timeout=settings.llm_timeout,
-            max_retries=settings.llm_max_retries,
-            on_failure=settings.llm_on_failure,
-            context_tokens=settings.llm_context_tokens,
-            max_output_tokens=settings.llm_max_output_tokens,
-            article_tokens=settings.llm_article_tokens,
-            prices=dict(settings.llm_prices),
-            cost_cap_usd=settings.run_cost_cap_usd,
-            json_mode=settings.llm_json_mode,
-            run_seconds=settings.llm_run_seconds,
-        )
-
-    @property
-    def budget(self) -> Budget:
-        return Budget(self.context_tokens, self.max_output_tokens, self.article_tokens)
 
 
 class LlmSummarizer:
@@ -114,12 +68,13 @@ class LlmSummarizer:
         base_url: str | None = None,
         api_key: str | None = None,
         fallback_models: Sequence[str] = (),
-        options: LlmOptions | None = None,
+        options: LlmSettings | None = None,
         cache: Store | None = None,
         fallback: Summarizer | None = None,
         canaries: Sequence[str] = (),
     ) -> None:
-        self.options = options or LlmOptions()
+        self.options = options or LlmSettings()
+        self.budget = Budget.for_settings(self.options)
         self.models = tuple(dict.fromkeys([model, *fallback_models]))
         self.base_url = base_url
         self.fallback = fallback
@@ -137,7 +92,7 @@ class LlmSummarizer:
     @classmethod
     def from_settings(
         cls,
-        settings: Settings,
+        settings: LlmSettings,
         *,
         api_key: str | None,
         cache: Store | None = None,
@@ -145,11 +100,11 @@ class LlmSummarizer:
     ) -> LlmSummarizer:
         """The summarizer the settings describe; `api_key` as resolved from them (secrets.resolve_secret)."""
         return cls(
-            model=settings.llm_model,
-            base_url=settings.openai_base_url,
+            model=settings.model,
+            base_url=settings.base_url,
             api_key=api_key,
-            fallback_models=settings.llm_fallback_models,
-            options=LlmOptions.from_settings(settings),
+            fallback_models=settings.fallback_models,
+            options=settings,
             cache=cache,
             fallback=fallback,
         )
@@ -171,7 +126,9 @@ class LlmSummarizer:
                 emit_run_metrics(None, outcome="cached")
                 usage = cached.usage.model_copy(update={"cached": True}) if cached.usage else None
                 return cached.model_copy(update={"usage": usage})
-        ledger = Ledger(self.options.prices, self.options.cost_cap_usd, run_seconds=self.options.run_seconds)
+        ledger = UsageMeter(
+            self.options.prices, self.options.cost_cap_usd, run_seconds=self.options.run_seconds
+        )
         material = build_material(stories)
         try:
             digest = self._write(topic, day, material, ledger)
@@ -209,7 +166,7 @@ class LlmSummarizer:
         return digest
 
     def _fall_back(
-        self, topic: Topic, day: dt.date, stories: Sequence[Story], reason: str, ledger: Ledger
+        self, topic: Topic, day: dt.date, stories: Sequence[Story], reason: str, ledger: UsageMeter
     ) -> Digest:
         where = f"{topic.slug} {day.isoformat()}"
         if self.options.on_failure == "fail" or self.fallback is None:
@@ -221,8 +178,8 @@ class LlmSummarizer:
         digest = self.fallback.summarize(topic, day, stories)
         return digest.model_copy(update={"fallback_reason": reason[:500], "usage": ledger.usage()})
 
-    def _write(self, topic: Topic, day: dt.date, material: Material, ledger: Ledger) -> Digest:
-        plan = prompt_messages.plan(topic, day, material, self.options.budget)
+    def _write(self, topic: Topic, day: dt.date, material: Material, ledger: UsageMeter) -> Digest:
+        plan = prompt_messages.plan(topic, day, material, self.budget)
         failures: list[str] = []
         for model in self.models:
             try:
@@ -233,9 +190,9 @@ class LlmSummarizer:
         raise ModelUnavailable("no model could answer (" + "; ".join(failures) + ")")
 
     def _write_with(
-        self, model: str, plan: Plan, topic: Topic, day: dt.date, material: Material, ledger: Ledger
+        self, model: str, plan: Plan, topic: Topic, day: dt.date, material: Material, ledger: UsageMeter
     ) -> Digest:
-        budget = self.options.budget
+        budget = self.budget
         if plan.mode == "map_reduce":
             log.info("llm map-reduce", extra={"topic": topic.slug, "batches": len(plan.batches)})
             notes: dict[int, list[CitedPoint]] = {}
@@ -261,7 +218,7 @@ class LlmSummarizer:
         material: Material,
         batch: Sequence[int],
         article_tokens: int,
-        ledger: Ledger,
+        ledger: UsageMeter,
     ) -> dict[int, list[CitedPoint]]:
         """The map step for one batch of stories; a story the model gives no usable notes for is
         represented by its articles' leading sentences."""
@@ -274,7 +231,7 @@ class LlmSummarizer:
                 Question(
                     prompt_messages.notes_messages(topic, day, material, stories),
                     NotesAnswer,
-                    self.options.budget.notes_output_tokens(len(stories)),
+                    self.budget.notes_output_tokens(len(stories)),
                 ),
                 topic.locale,
                 ledger,
@@ -294,7 +251,7 @@ class LlmSummarizer:
         model: str,
         question: Question,
         locale: str,
-        ledger: Ledger,
+        ledger: UsageMeter,
         check: Callable[[Reply], Outcome[Value]],
     ) -> Value:
         first = self._complete(model, question, ledger)
@@ -310,7 +267,7 @@ class LlmSummarizer:
         repair.append(
             {
                 "role": "user",
-                "content": prompts.render(
+                "content": prompts.render_prompt(
                     "repair", locale, errors=outcome.errors, truncated=outcome.truncated
                 ),
             }
@@ -325,7 +282,7 @@ class LlmSummarizer:
 
     # --- the endpoint, within the run's budgets -------------------------------------------------------
 
-    def _complete(self, model: str, question: Question, ledger: Ledger) -> Reply:
+    def _complete(self, model: str, question: Question, ledger: UsageMeter) -> Reply:
         """One call, refused beforehand when its worst case would pass the cost cap, and recorded."""
         estimate = self.endpoint.estimate(question)
         ledger.ensure_room(model, estimate, question.max_tokens)
@@ -338,7 +295,7 @@ class LlmSummarizer:
         ledger.record(model, reply.prompt_tokens, reply.completion_tokens)
         return reply
 
-    def _attempt_seconds(self, ledger: Ledger) -> float:
+    def _attempt_seconds(self, ledger: UsageMeter) -> float:
         """One attempt's timeout: the configured one, shortened so that the SDK's attempts
         (1 + retries) fit the run's remaining time budget."""
         left = ledger.seconds_left(MIN_CALL_SECONDS)

@@ -2,7 +2,7 @@
 
 Changing a template's meaning means a new version (new files and a new PROMPT_VERSION): the version
 is part of the digest cache key and is recorded in every digest. The templates receive article text
-already cleaned by `material.clean_text`; Jinja renders values as data, never as template code.
+already cleaned by `material.prompt_text`; Jinja renders values as data, never as template code.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from dailydigest.locales import LOCALES
+
 if TYPE_CHECKING:
     import jinja2
 
 PROMPT_VERSION = "v1"
-LOCALES = ("zh-TW", "en")
 PROMPT_DIR = Path(__file__).parent
 
 Name = Literal["system", "digest", "notes", "repair"]
@@ -42,6 +43,6 @@ def template_name(name: Name, locale: str) -> str:
     return f"{locale}/{name}.{PROMPT_VERSION}.j2"
 
 
-def render(name: Name, locale: str, **context: Any) -> str:
+def render_prompt(name: Name, locale: str, **context: Any) -> str:
     """One prompt message's text."""
     return _environment().get_template(template_name(name, locale)).render(**context).strip() + "\n"
