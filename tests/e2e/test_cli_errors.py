@@ -174,3 +174,23 @@ def test_progress_lines_on_a_terminal_and_none_in_a_pipe(tmp_path: Path) -> None
     # And in a pipe there are none (the plain run above the existing tests make)
     piped = dailydigest("run", "qwen", "--date", DAY, "--topics", TOPICS, cwd=tmp_path)
     assert piped.returncode == 0 and "…" not in piped.stderr
+
+
+@pytest.mark.parametrize(
+    ("topics", "env", "expected"),
+    [
+        (None, {"DIGEST_LLM_TIMEOUT": "0"}, "settings: DIGEST_LLM_TIMEOUT: should be greater than 0"),
+        ("qwen:\n  max_articles: 500\n", {}, "qwen.max_articles: should be less than or equal to 50"),
+        ("qwen:\n  colour: red\n", {}, "qwen.colour: is not a known key"),
+    ],
+)
+def test_settings_and_topics_errors_in_plain_words(
+    tmp_path: Path, topics: str | None, env: dict[str, str], expected: str
+) -> None:
+    path = tmp_path / "topics.yaml"
+    path.write_text(topics or (ROOT / "topics.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = dailydigest("run", "qwen", "--date", DAY, "--topics", str(path), cwd=tmp_path, **env)
+    assert result.returncode == 2
+    line = _one_error_line(result.stderr)
+    assert expected in line and "Input should" not in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["topics.yaml"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -107,8 +108,20 @@ def _unexpected(exc: Exception) -> str:
     return f"unexpected {type(exc).__name__}: {exc} (run with -v to see where)"
 
 
+# Validation messages come worded for programmers; these say the same to the person at the terminal.
+_PLAIN_WORDS = (
+    (re.compile(r"\bValue error, "), ""),
+    (re.compile(r"\bInput should be "), "should be "),
+    (re.compile(r"\bField required\b"), "is required"),
+    (re.compile(r"\bExtra inputs are not permitted\b"), "is not a known key"),
+    (re.compile(r"(: )topics\.(?=[a-z0-9-]+[.:])"), r"\1"),  # the topics file's own model name
+)
+
+
 def _fail(problem: object, code: int) -> int:
     text = " ".join(str(problem).split()) or type(problem).__name__
+    for pattern, plain in _PLAIN_WORDS:
+        text = pattern.sub(plain, text)
     print(f"{PROG}: error: {text}", file=sys.stderr)
     return code
 
