@@ -7,7 +7,7 @@ DEMO_DATE ?= 2026-11-28
 export SAM_CLI_TELEMETRY := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup setup-sam demo test test-fast lint format bench build validate clean
+.PHONY: setup setup-sam demo test test-fast unit integration coverage lint format bench build validate clean
 
 setup: $(VENV)/.installed
 
@@ -34,6 +34,18 @@ test: setup setup-sam
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not e2e"
+
+## unit: the tests that open no socket (tests/unit)
+unit: setup
+	$(BIN)/pytest -q tests/unit
+
+## integration: loopback servers and moto (tests/integration)
+integration: setup
+	$(BIN)/pytest -q tests/integration
+
+## coverage: unit and integration tests with a line and branch coverage report of the package
+coverage: setup
+	$(BIN)/pytest -q -m "not e2e" --cov=dailydigest --cov-branch --cov-report=term-missing:skip-covered
 
 lint: setup
 	$(BIN)/ruff check .

@@ -24,6 +24,7 @@ from dailydigest.ports import PostFiles, PublishResult
 from dailydigest.publish.github_api import DEFAULT_TIMEOUT, ApiModel, GitHubClient, response_message
 from dailydigest.publish.github_repo import html_root, parse_repo_spec, valid_branch
 from dailydigest.publish.paths import checked_paths
+from dailydigest.settings import PublishSettings
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ def git_blob_sha(data: bytes) -> str:
 # The few fields of the Git Data and Contents API answers this adapter reads.
 class _Repository(ApiModel):
     default_branch: str
+
+
+_DEFAULTS = PublishSettings()
 
 
 class _Sha(ApiModel):
@@ -89,11 +93,11 @@ class GitHubPublisher:
         self,
         repo: str,
         token: str,
-        api_url: str = "https://api.github.com",
+        api_url: str = _DEFAULTS.github_api_url,
         branch: str | None = None,
         client: httpx.Client | None = None,
-        author_name: str = "dailydigest",
-        author_email: str = "dailydigest@users.noreply.github.com",
+        author_name: str = _DEFAULTS.author_name,
+        author_email: str = _DEFAULTS.author_email,
         sleep: Callable[[float], None] = time.sleep,
         max_attempts: int = 5,
         *,

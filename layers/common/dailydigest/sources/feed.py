@@ -27,6 +27,7 @@ from dailydigest.models.topic import Topic
 from dailydigest.news.gather import Window, in_window, is_aggregator_link, published_timestamp, window_for
 from dailydigest.news.text import guess_language
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest, WebResponse
+from dailydigest.settings import FetchSettings
 from dailydigest.web.charset import decode_html
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ _SENTENCE_ENDINGS = ("。", "！", "？", ".", "!", "?", "」", "”", '"', "）
 class FeedSource:
     """Articles from the RSS/Atom feeds listed in a topic's `feeds`."""
 
-    def __init__(self, web: WebClient, max_page_bytes: int = 5_000_000) -> None:
+    def __init__(self, web: WebClient, max_page_bytes: int = FetchSettings().max_bytes) -> None:
         self.web = web
         self.max_page_bytes = max_page_bytes
 

@@ -32,11 +32,12 @@ from dailydigest.models.topic import Topic
 from dailydigest.news.gather import Window, google_news_item, window_for
 from dailydigest.news.text import quoted_phrase
 from dailydigest.ports import WebClient, WebRequest
+from dailydigest.settings import FetchSettings
 from dailydigest.sources.feed import FEED_TYPES, feed_articles, fetch_all, fill_text
 
 logger = logging.getLogger(__name__)
 
-GOOGLE_NEWS_URL = "https://news.google.com"
+GOOGLE_NEWS_URL = str(FetchSettings().google_news_url)
 PUBLISHER_FALLBACK = "Google News"
 
 
@@ -117,7 +118,7 @@ class GoogleNewsSource:
         self,
         web: WebClient,
         base_url: str = GOOGLE_NEWS_URL,
-        max_page_bytes: int = 5_000_000,
+        max_page_bytes: int = FetchSettings().max_bytes,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.web = web

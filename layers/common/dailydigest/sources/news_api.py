@@ -26,11 +26,12 @@ from dailydigest.models.topic import Topic
 from dailydigest.news.gather import window_for
 from dailydigest.news.text import guess_language, quoted_phrase
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest
+from dailydigest.settings import FetchSettings
 from dailydigest.sources.feed import fill_text, fragment_text
 
 logger = logging.getLogger(__name__)
 
-NEWS_API_URL = "https://newsapi.org"
+NEWS_API_URL = FetchSettings().news_api_url
 PAGE_SIZE = 50
 MAX_QUERY_CHARS = 500  # NewsAPI's limit for q
 _REMOVED = "[Removed]"  # NewsAPI's placeholder for withdrawn articles
@@ -44,7 +45,7 @@ class NewsApiSource:
         web: WebClient,
         api_key: str,
         base_url: str = NEWS_API_URL,
-        max_page_bytes: int = 5_000_000,
+        max_page_bytes: int = FetchSettings().max_bytes,
     ) -> None:
         self.web = web
         self.api_key = api_key

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dailydigest.models.digest import Digest
 from dailydigest.models.events import DigestWritten, PostPublished
 from dailydigest.ports import Bus, PostFiles, Publisher, Store
+from dailydigest.settings import PublishSettings
 from dailydigest.store import keys
 from dailydigest.store.ops import write_if_changed
 
 Renderer = Callable[[Digest], tuple[str, bytes]]
-DEFAULT_COMMIT_MESSAGE = "{name} daily digest for {date}"
+DEFAULT_COMMIT_MESSAGE = PublishSettings().commit_message
 # Updates the browsable archive with a published post; returns the archive URL of its page.
 Archiver = Callable[[Digest, str, bytes, str], str]
 
