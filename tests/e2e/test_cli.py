@@ -53,7 +53,7 @@ def test_run_publishes_post_image_and_artifacts(
     assert post.read_text(encoding="utf-8").startswith("---\nlayout: post\n")
     assert image.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     stored = sorted(p.name for p in (workdir / "var" / "store" / "data" / "qwen" / DAY).iterdir())
-    assert stored == ["digest.json", "infographic.png", "post.md", "stories.json"]
+    assert stored == ["digest.json", "infographic.png", "placement.json", "post.md", "stories.json"]
     # The report says which adapters ran and where everything went.
     for fragment in (
         "store",

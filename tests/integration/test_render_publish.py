@@ -195,3 +195,23 @@ def test_a_configured_post_path_is_used_and_a_rerun_finds_its_post(stack: Stack)
     assert (again.post_path, again.commit_sha, again.changed) == (first.post_path, first.commit_sha, False)
     commits = len(stack.github.history())
     assert run().commit_sha == first.commit_sha and len(stack.github.history()) == commits
+
+
+def test_a_rerun_after_the_post_path_changed_finds_the_days_post(stack: Stack) -> None:
+    # Given the day was published under the default post path
+    first = stack.render()
+    commits = len(stack.github.history())
+    # When it is rendered again after DIGEST_POST_PATH changed
+    archive = archiver(stack.store, ArchiveSettings(archive_url=ARCHIVE_URL))
+    again = render_stage(
+        stack.written,
+        stack.store,
+        render_files,
+        stack.publisher,
+        stack.bus,
+        archive,
+        post_path="blog/_posts/{date}-{topic}.md",
+    )
+    # Then the day's post is found where it is: no second post under the new name, no commit
+    assert (again.post_path, again.changed) == (first.post_path, False)
+    assert len(stack.github.history()) == commits

@@ -11,6 +11,7 @@ from dailydigest.ports import Bus, PostFiles, Publisher, Store
 from dailydigest.settings import PublishSettings
 from dailydigest.store import keys
 from dailydigest.store.ops import write_if_changed
+from dailydigest.store.placement import place_post
 
 Renderer = Callable[[Digest], tuple[str, bytes]]
 DEFAULT_COMMIT_MESSAGE = PublishSettings().commit_message
@@ -32,11 +33,13 @@ def render_stage(
     post_text, image_png = render(digest)
     post_key = keys.post_key(written.topic, written.date)
     image_key = keys.image_key(written.topic, written.date)
+    # Before the post artifact is written: a day already placed keeps its post where it is.
+    repo_path = place_post(store, written.topic, written.date, post_path)
     # Deterministic output: a rerun writes nothing, a replay with a new digest replaces the old.
     write_if_changed(store, post_key, post_text.encode(), "text/markdown; charset=utf-8")
     write_if_changed(store, image_key, image_png, "image/png")
     files = PostFiles(
-        post_path=keys.post_path(written.topic, written.date, post_path),
+        post_path=repo_path,
         post_text=post_text,
         image_path=keys.image_path(written.topic, written.date),
         image_png=image_png,

@@ -21,6 +21,11 @@ def post_key(topic: str, day: dt.date) -> str:
     return day_prefix(topic, day) + "post.md"
 
 
+def placement_key(topic: str, day: dt.date) -> str:
+    """Where in the blog repository the day's post was placed (so a rerun finds it there)."""
+    return day_prefix(topic, day) + "placement.json"
+
+
 def image_key(topic: str, day: dt.date) -> str:
     return day_prefix(topic, day) + "infographic.png"
 
@@ -45,6 +50,8 @@ def run_records_prefix(topic: str | None = None) -> str:
 # date is in the title part too: /posts/qwen-daily-2026-11-28/ (and, under `pretty` or `date`,
 # /qwen/daily/2026/11/28/qwen-daily-2026-11-28/). Each day's post has its own address.
 DEFAULT_POST_PATH = "_posts/{date}-{topic}-daily-{date}.md"
+# The one post path before DIGEST_POST_PATH existed: days rendered then are still found there.
+LEGACY_POST_PATH = "_posts/{date}-{topic}-daily.md"
 
 
 def post_path(topic: str, day: dt.date, template: str = DEFAULT_POST_PATH) -> str:
