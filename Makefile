@@ -26,7 +26,7 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 
 ## demo: run the whole pipeline on the bundled sample topic, offline
 demo: setup
-	DIGEST_WEB_MIRROR=samples/web $(BIN)/dailydigest run qwen --date $(DEMO_DATE)
+	DIGEST_WEB_MIRROR=samples/web $(BIN)/dailydigest run qwen --date $(DEMO_DATE) --topics samples/topics.yaml
 
 ## test: unit, integration and end-to-end tests (the e2e ones build the SAM app)
 test: setup setup-sam
@@ -56,12 +56,16 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: pipeline wall time, cold starts and sizes from the built artifacts (figures, never asserted)
+## bench: pipeline wall time, cold starts, sizes, extraction shares (figures, never asserted)
 bench: setup setup-sam
 	PATH="$(CURDIR)/$(SAM_VENV)/bin:$$PATH" $(BIN)/python scripts/bench_pipeline.py
 	PATH="$(CURDIR)/$(SAM_VENV)/bin:$$PATH" $(BIN)/python scripts/bench_coldstart.py
 	$(BIN)/python scripts/bench_tokens.py
 	$(BIN)/python scripts/bench_fetch.py
+	$(BIN)/python scripts/bench_google_news.py
+	$(BIN)/python scripts/bench_clustering.py
+	$(BIN)/python scripts/bench_extract.py
+	$(BIN)/python scripts/bench_dates.py
 
 ## validate: SAM's own lint, then cfn-lint with the serverless rules (waivers are commented in the template)
 validate: setup-sam

@@ -89,7 +89,7 @@ def main() -> None:
             "POWERTOOLS_METRICS_DISABLED": "true",
             "DIGEST_STORE": str(workdir / "store"),
             "DIGEST_SITE": str(workdir / "site"),
-            "DIGEST_TOPICS": str(ROOT / "topics.yaml"),
+            "DIGEST_TOPICS": str(ROOT / "samples" / "topics.yaml"),
             "DIGEST_WEB_MIRROR": str(ROOT / "samples" / "web"),
             "DIGEST_TEMPLATE": str(ROOT / "template.yaml"),
         }

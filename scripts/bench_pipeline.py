@@ -29,7 +29,7 @@ def bench_demo() -> None:
     env = {
         **os.environ,
         "DIGEST_WEB_MIRROR": str(ROOT / "samples" / "web"),
-        "DIGEST_TOPICS": str(ROOT / "topics.yaml"),
+        "DIGEST_TOPICS": str(ROOT / "samples" / "topics.yaml"),
     }
     cmd = [str(BIN / "dailydigest"), "run", "qwen", "--date", DAY]
     fresh, again = [], []

@@ -45,7 +45,11 @@ def lambda_handler(event: dict[str, Any], context: Any, services: Services | Non
         if isinstance(outcome, NoNews):
             return no_news(record, outcome)
         record.outputs = {"stories": outcome.stories_key}
-        record.details = {"articles": outcome.article_count, "stories": outcome.story_count}
+        record.details = {
+            "articles": outcome.article_count,
+            "stories": outcome.story_count,
+            "unresolved": outcome.unresolved_count,
+        }
     count("ArticlesFetched", outcome.article_count)
     count("Stories", outcome.story_count)
     logger.info("articles fetched", topic=topic.slug, **record.details)

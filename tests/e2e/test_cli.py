@@ -14,6 +14,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_TOPICS = ROOT / "samples" / "topics.yaml"
 DAY = "2026-11-28"
 
 
@@ -39,7 +40,7 @@ def git_log(site: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     workdir = tmp_path_factory.mktemp("run")
-    result = dailydigest("run", "qwen", "--date", DAY, "--topics", str(ROOT / "topics.yaml"), cwd=workdir)
+    result = dailydigest("run", "qwen", "--date", DAY, "--topics", str(SAMPLE_TOPICS), cwd=workdir)
     return workdir, result
 
 
@@ -74,7 +75,7 @@ def test_rerun_same_date_adds_no_commit_and_no_artifact(
     commits = git_log(workdir / "site")
     # Artifacts live under data/; every run adds its own run record under runs/.
     store_files = sorted(p for p in (workdir / "var" / "store" / "data").rglob("*") if p.is_file())
-    again = dailydigest("run", "qwen", "--date", DAY, "--topics", str(ROOT / "topics.yaml"), cwd=workdir)
+    again = dailydigest("run", "qwen", "--date", DAY, "--topics", str(SAMPLE_TOPICS), cwd=workdir)
     assert again.returncode == 0, again.stderr
     assert "unchanged, no commit" in again.stdout
     assert git_log(workdir / "site") == commits
@@ -130,7 +131,7 @@ def test_bad_input_is_one_line_nonzero_and_writes_nothing(
     (tmp_path / "bad.yaml").write_text("qwen: {name: [oops\n")
     before = sorted(p.name for p in tmp_path.iterdir())
     if "--topics" not in args and args[0] in ("run", "replay"):
-        args = [*args, "--topics", str(ROOT / "topics.yaml")]
+        args = [*args, "--topics", str(SAMPLE_TOPICS)]
     result = dailydigest(*args, cwd=tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -164,14 +165,14 @@ def test_replay_with_the_same_summarizer_republishes_nothing(
 ) -> None:
     workdir, _ = first_run
     commits = git_log(workdir / "site")
-    result = dailydigest("replay", "qwen", DAY, "--topics", str(ROOT / "topics.yaml"), cwd=workdir)
+    result = dailydigest("replay", "qwen", DAY, "--topics", str(SAMPLE_TOPICS), cwd=workdir)
     assert result.returncode == 0, result.stderr
     assert "digest unchanged" in result.stdout
     assert git_log(workdir / "site") == commits
 
 
 def test_replay_of_a_day_never_fetched(tmp_path: Path) -> None:
-    result = dailydigest("replay", "qwen", "2026-11-01", "--topics", str(ROOT / "topics.yaml"), cwd=tmp_path)
+    result = dailydigest("replay", "qwen", "2026-11-01", "--topics", str(SAMPLE_TOPICS), cwd=tmp_path)
     assert result.returncode == 1
     assert "no stored stories for qwen on 2026-11-01" in result.stderr
 
@@ -185,7 +186,7 @@ def test_backfill_runs_each_day_once(tmp_path: Path) -> None:
         "--to",
         "2026-11-28",
         "--topics",
-        str(ROOT / "topics.yaml"),
+        str(SAMPLE_TOPICS),
     )
     result = dailydigest(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -128,7 +128,7 @@ def test_built_handlers_run_their_sample_events(built: Path, repo_root: Path, tm
         "PYTHONPATH": str(built / "CommonLayer" / "python"),
         "DIGEST_STORE": str(tmp_path / "store"),
         "DIGEST_SITE": str(tmp_path / "site"),
-        "DIGEST_TOPICS": str(repo_root / "topics.yaml"),
+        "DIGEST_TOPICS": str(repo_root / "samples" / "topics.yaml"),
         "DIGEST_WEB_MIRROR": str(repo_root / "samples" / "web"),
         "DIGEST_TEMPLATE": str(repo_root / "template.yaml"),
         "POWERTOOLS_METRICS_DISABLED": "true",

@@ -43,7 +43,9 @@ def bus() -> RecordingBus:
 
 @pytest.fixture
 def handler(store_dir: Path, bus: RecordingBus) -> Iterator[Callable[[dict[str, Any]], dict[str, Any]]]:
-    settings = Settings(topics_file=REPO_ROOT / "topics.yaml", template_file=REPO_ROOT / "template.yaml")
+    settings = Settings(
+        topics_file=REPO_ROOT / "samples" / "topics.yaml", template_file=REPO_ROOT / "template.yaml"
+    )
     web = MirrorWebClient(REPO_ROOT / "samples" / "web")
     install(
         Services(

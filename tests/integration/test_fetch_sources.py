@@ -17,6 +17,7 @@ from dailydigest.sources.news_api import NewsApiSource
 from tests.support.loopback_web import (
     LoopbackWeb,
     client,
+    names,
 )
 from tests.support.news_fixtures import (
     BIG5_PAGE,
@@ -140,8 +141,10 @@ def test_feeds_and_pages_over_the_network(
 
 
 def test_google_news_results_are_resolved_where_possible(web: LoopbackWeb) -> None:
+    # Google News is the server's own address; the publisher is another site (another name for it)
     base = web.origin
-    resolvable = f"{base}/rss/articles/{google_token(web.url('/news/nimbus-3.html'))}?oc=5"
+    publisher = f"http://technews.test:{web.port}"
+    resolvable = f"{base}/rss/articles/{google_token(publisher + '/news/nimbus-3.html')}?oc=5"
     opaque = f"{base}/rss/articles/{opaque_google_token()}?oc=5"
     web.add(
         "/rss/search",
@@ -156,7 +159,8 @@ def test_google_news_results_are_resolved_where_possible(web: LoopbackWeb) -> No
     )
     web.add("/news/nimbus-3.html", RELEASE_ZH_A.html())
     now = dt.datetime(2026, 11, 27, 23, 0, tzinfo=dt.UTC)  # 07:00 in Taipei, the scheduled run
-    source = GoogleNewsSource(client(web), base_url=base, clock=lambda: now)
+    fetcher = client(web, allow=[f"technews.test:{web.port}"], resolver=names({"technews.test": "127.0.0.1"}))
+    source = GoogleNewsSource(fetcher, base_url=base, clock=lambda: now)
 
     articles = source.articles(topic(queries=["Nimbus"]), DAY)
 
@@ -171,20 +175,22 @@ def test_google_news_results_are_resolved_where_possible(web: LoopbackWeb) -> No
     resolved, kept = articles
     # The decodable link leads to the publisher's page, read in full; the title loses " - publisher"
     assert (str(resolved.url), resolved.title, resolved.publisher) == (
-        web.url("/news/nimbus-3.html"),
+        publisher + "/news/nimbus-3.html",
         RELEASE_ZH_A.headline,
         "科技新報站",
     )
     assert resolved.text.startswith("雲雀模型團隊週五發表")
-    # The opaque one keeps Google's link, the outlet's name and the snippet; its page is not fetched
-    assert (str(kept.url), kept.title, kept.publisher, kept.text) == (
+    # The opaque one's article pages answer nothing usable (404): it keeps Google's link, the
+    # outlet's name and the snippet, marked unresolved; Google's pages never become its text
+    assert (str(kept.url), kept.title, kept.publisher, kept.text, kept.unresolved) == (
         opaque,
         PRICE_CUT.headline,
         "市場觀測站",
         "",
+        True,
     )
     assert kept.body == PRICE_CUT.headline
-    assert not any(r.path.startswith("/rss/articles/") for r in web.requests)
+    assert sum(r.path.startswith(("/rss/articles/", "/articles/")) for r in web.requests) == 2
 
 
 def test_the_news_api_is_asked_with_the_key_in_a_header(web: LoopbackWeb) -> None:

@@ -517,7 +517,15 @@ def test_dailydigest_run_writes_an_llm_digest(server: FakeOpenAI, tmp_path: Path
     }
     executable = str(Path(sys.executable).parent / "dailydigest")
     result = subprocess.run(
-        [executable, "run", "qwen", "--date", "2026-11-28", "--topics", str(ROOT / "topics.yaml")],
+        [
+            executable,
+            "run",
+            "qwen",
+            "--date",
+            "2026-11-28",
+            "--topics",
+            str(ROOT / "samples" / "topics.yaml"),
+        ],
         cwd=tmp_path,
         env=environment,
         capture_output=True,

@@ -27,7 +27,7 @@ PRICE_CUT = "https://technews.example/2026/11/28/qwen-api-price-cut.html"
 
 @pytest.fixture(scope="module")
 def topic() -> Topic:
-    return load_topics(REPO_ROOT / "topics.yaml").get("qwen")
+    return load_topics(REPO_ROOT / "samples" / "topics.yaml").get("qwen")
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dailydigest.web.charset import declared_charset, decode_html, header_charset
+from dailydigest.web.charset import WHATWG_BIG5, declared_charset, decode_big5, decode_html, header_charset
 from tests.support.news_fixtures import BIG5_PAGE, BIG5_TITLE, page
 
 TRADITIONAL = "國家高速網路中心今天宣布，雲雀模型將部署在臺灣學術網路的運算節點，供各大學研究團隊申請使用。"
@@ -35,7 +35,7 @@ def test_a_wrong_header_charset_gives_way_to_the_page_declaration() -> None:
     # Servers often default to UTF-8 in the header while the page is Big5 and says so itself.
     decoded = decode_html(BIG5_PAGE.encode("big5"), "text/html; charset=utf-8")
     assert TRADITIONAL in decoded.text
-    assert decoded.encoding in ("cp950", "big5hkscs")
+    assert decoded.encoding == WHATWG_BIG5
 
 
 def test_big5_vendor_extensions_decode() -> None:
@@ -146,3 +146,55 @@ def test_a_real_utf16_page_decodes_as_declared() -> None:
     body = f"<html><body><p>{TRADITIONAL}</p></body></html>".encode("utf-16-le")
     decoded = decode_html(body, "text/html; charset=utf-16le")
     assert (TRADITIONAL in decoded.text, decoded.encoding) == (True, "utf-16-le")
+
+
+# --- Big5 as browsers decode it (the WHATWG Encoding Standard's index) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hex_bytes", "text"),
+    [
+        # The standard area follows cp950 (the index's pointers 5029, 5038, 5180-5188, 5465).
+        ("a1fe", "／"),  # U+FF0F: how cp950 and the WHATWG encoder write a fullwidth solidus
+        ("a241", "∕"),  # U+2215 in the index (big5hkscs would say ／)
+        ("a240", "＼"),
+        ("a145", "‧"),  # U+2027 (big5hkscs: •)
+        ("a14e", "﹑"),
+        ("a1e3", "～"),
+        ("a244", "￥"),
+        ("a3e1", "€"),
+        ("a3c0", "\u2400"),  # an ETEN control picture
+        # The Hong Kong extensions follow HKSCS-2008.
+        ("c6a1", "①"),  # cp950 has the ETEN kana ヾ here
+        ("f9fe", "￭"),  # U+FFED (cp950: ▓)
+        ("8862", "\u00ca\u0304"),  # one pair, two code points
+        ("8840", "\u31c0"),  # pointer 1099, the first HKSCS stroke
+        # Ideographs, ASCII around them
+        ("a4a4a4e5", "中文"),
+        ("3c703ea4a43c2f703e", "<p>中</p>"),
+    ],
+)
+def test_big5_decodes_as_browsers_do(hex_bytes: str, text: str) -> None:
+    assert decode_big5(bytes.fromhex(hex_bytes)) == text
+
+
+def test_a_fullwidth_solidus_in_a_big5_page_stays_one() -> None:
+    # Given a page as a Big5 server writes it (cp950's encoder, the WHATWG encoder's choice for ／)
+    body = page("雲雀／天氣", "台北／高雄兩地今天都有雨。", charset="big5").encode("cp950")
+    decoded = decode_html(body, "text/html; charset=big5")
+    assert "台北／高雄" in decoded.text
+    assert "∕" not in decoded.text
+    assert decoded.encoding == WHATWG_BIG5
+
+
+@pytest.mark.parametrize("label", ["big5", "Big5-HKSCS", "x-x-big5", "cn-big5", "csbig5", "cp950"])
+def test_every_big5_label_uses_the_same_decoder(label: str) -> None:
+    decoded = decode_html("中文".encode("cp950"), f"text/html; charset={label}")
+    assert (decoded.text, decoded.encoding) == ("中文", WHATWG_BIG5)
+
+
+def test_bad_big5_bytes_are_replaced_without_eating_the_markup_after_them() -> None:
+    # A lead byte followed by "<" is one error; the "<" is read again as markup.
+    assert decode_big5(b"\xa4<p>\x80\xa4\xa4", "replace") == "\ufffd<p>\ufffd中"
+    with pytest.raises(UnicodeDecodeError):
+        decode_big5(b"\xa4<p>")

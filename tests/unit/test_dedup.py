@@ -12,6 +12,7 @@ from dailydigest.news.gather import (
     drop_aggregator_copies,
     drop_near_duplicates,
     gather_stories,
+    preferred_first,
     usable_articles,
 )
 from tests.support.news_fixtures import (
@@ -87,7 +88,7 @@ def test_a_chinese_copy_with_light_edits_is_a_near_duplicate() -> None:
     )
     repost = _article("https://aggregator.example/r/123", edited, hour=11)
 
-    assert drop_near_duplicates([repost, original]) == [original]
+    assert drop_near_duplicates(preferred_first([repost, original])) == [original]
 
 
 def test_the_same_story_from_three_outlets_with_different_headlines_is_one_story() -> None:
@@ -110,7 +111,8 @@ def test_the_same_story_from_three_outlets_with_different_headlines_is_one_story
 
 
 def test_bare_headlines_are_not_usable_articles() -> None:
-    bare = Article.model_validate({"url": "https://a.example/1", "title": "只有標題"})
+    published = dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC)
+    bare = Article.model_validate({"url": "https://a.example/1", "title": "只有標題", "published": published})
     bundle = gather_stories(topic(), DAY, [ListSource([bare])])
     assert bundle.article_count == 1
     assert usable_articles(bundle) == 0

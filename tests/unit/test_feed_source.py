@@ -339,11 +339,16 @@ def test_clean_text_strips_html(fragment: str, text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Qwen 推出新模型\n第一段。", "第一段。"),
-        ("A short dek without a stop\nThe body starts here.", "The body starts here."),
-        ("第一句就是內文。\n第二段。", "第一句就是內文。\n第二段。"),
-        ("Only one line", "Only one line"),
+        pytest.param("Qwen 推出新模型\n第一段。", "第一段。", id="the-title"),
+        pytest.param("ＱＷＥＮ 推出新模型！\n第一段。", "第一段。", id="the-title-in-other-widths"),
+        pytest.param("Qwen 推出新模型 - 測試新聞網\n第一段。", "第一段。", id="the-title-with-outlet"),
+        pytest.param("A short dek without a stop\nThe body starts here.", None, id="a-dek-is-kept"),
+        pytest.param("（記者陳立新台北28日電）\n第一段。", None, id="a-dateline-is-kept"),
+        pytest.param("原標題：Qwen 發表企業方案\n第一段。", None, id="an-original-title-line-is-kept"),
+        pytest.param("又有新動作。\n第二段。", None, id="a-short-first-sentence-is-kept"),
+        pytest.param("Qwen\n第一段。", None, id="a-word-of-the-title-is-kept"),
+        pytest.param("Qwen 推出新模型", None, id="only-the-title"),
     ],
 )
-def test_without_headline(text: str, expected: str) -> None:
-    assert without_headline(text, "Qwen 推出新模型") == expected
+def test_without_headline_removes_only_the_title(text: str, expected: str | None) -> None:
+    assert without_headline(text, "Qwen 推出新模型") == (text if expected is None else expected)

@@ -18,6 +18,7 @@ from dailydigest.news.gather import (
     gather_stories,
     in_window,
     most_recent,
+    preferred_first,
     window_for,
 )
 from dailydigest.news.text import jaccard, shingles, split_sentences, tokens
@@ -76,9 +77,11 @@ def test_window_follows_the_topic_time_zone_and_length() -> None:
         (dt.datetime(2026, 11, 27, 0, 30, tzinfo=TAIPEI), True),
         (dt.datetime(2026, 11, 26, 23, 59, tzinfo=TAIPEI), False),
         (dt.datetime(2026, 11, 20, 17, 0, tzinfo=TAIPEI), False),
-        (dt.datetime(2026, 11, 28, 12, 0), True),  # naive: read as UTC
-        (dt.datetime(2026, 11, 28, 17, 0), False),
-        (None, True),  # undated: kept
+        # Naive: read in the topic's zone (Asia/Taipei), never as UTC.
+        (dt.datetime(2026, 11, 28, 17, 0), True),  # the afternoon of the day (as UTC: after the window)
+        (dt.datetime(2026, 11, 26, 23, 30), False),  # the night before the window (as UTC: inside it)
+        (dt.datetime(2026, 11, 28, 23, 59), True),
+        (None, False),  # undated: left out
     ],
 )
 def test_window_filter(published: dt.datetime | None, kept: bool) -> None:
@@ -176,7 +179,7 @@ def test_url_duplicates_keep_the_earliest_copy_without_tracking() -> None:
         published=dt.datetime(2026, 11, 28, 3, tzinfo=UTC),
     )
 
-    kept = drop_duplicate_urls([tracked, original])
+    kept = drop_duplicate_urls(preferred_first([tracked, original]))
 
     assert [(a.title, str(a.url)) for a in kept] == [("原始標題", "https://news.example/a.html")]
 
@@ -235,7 +238,7 @@ def test_near_duplicate_text_is_dropped(original: str, copy: str) -> None:
     )
 
     # When near duplicates are dropped
-    kept = drop_near_duplicates([repost, other, first])
+    kept = drop_near_duplicates(preferred_first([repost, other, first]))
 
     # Then the earlier original survives and the unrelated story is untouched
     assert sorted(str(a.url) for a in kept) == ["https://a.example/1", "https://c.example/9"]
@@ -379,10 +382,7 @@ def test_gather_caps_at_max_articles() -> None:
 def test_a_flood_of_reports_of_one_story_stays_within_the_limits() -> None:
     # Given 120 outlets reporting one release under the same headline, each with its own short note
     url, title, _ = STORY_X[0]
-    flood = [
-        _article(f"{url}?id={i}", title=title, text=f"編號 {i * 7919} 的讀者來信。", published=None)
-        for i in range(120)
-    ]
+    flood = [_article(f"{url}?id={i}", title=title, text=f"編號 {i * 7919} 的讀者來信。") for i in range(120)]
 
     bundle = gather_stories(_topic(max_articles=50), DAY, [ListSource(flood)])
 

@@ -12,10 +12,10 @@ from dailydigest.ports import WebResponse
 from dailydigest.sources.google_news import (
     PUBLISHER_FALLBACK,
     GoogleNewsSource,
-    resolve_link,
     search_terms,
     search_url,
 )
+from dailydigest.sources.google_news_links import embedded_url
 from tests.support.news_fixtures import (
     DAY,
     SATURDAY,
@@ -80,7 +80,7 @@ def test_phrases_are_quoted() -> None:
     ],
 )
 def test_links_that_carry_the_publisher_url_are_resolved(link: str) -> None:
-    assert resolve_link(link) == "https://news.example/2026/11/28/nimbus-3.html"
+    assert embedded_url(link) == "https://news.example/2026/11/28/nimbus-3.html"
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_links_that_carry_the_publisher_url_are_resolved(link: str) -> None:
     ],
 )
 def test_links_without_a_publisher_url_stay_unresolved(link: str) -> None:
-    assert resolve_link(link) is None
+    assert embedded_url(link) is None
 
 
 class SearchOnlyWeb:

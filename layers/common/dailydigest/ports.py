@@ -62,6 +62,13 @@ class WebResponse:
     status: int
     content_type: str
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+    """Response headers (names in lower case), for callers that need one (Location, Retry-After)."""
+
+    def header(self, name: str) -> str:
+        """The first value of a header ('' when absent)."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key == wanted), "")
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,13 @@ class WebRequest:
     """Acceptable media types: `text/html`, `application/*` or `*+xml`; empty accepts anything."""
     headers: tuple[tuple[str, str], ...] = ()
     """Extra request headers (e.g. an API key): sent to the URL's own origin only, never logged."""
+    method: str = "GET"
+    body: bytes = b""
+    """The request body (a form POST); only sent with a method other than GET."""
+    max_bytes: int | None = None
+    """This request's body cap, when it differs from the client's (a page known to be large)."""
+    follow_redirects: bool = True
+    """False: a redirect is answered as it is (status, Location), for callers that judge each hop."""
 
     def accepts(self, content_type: str) -> bool:
         """Whether a response of this Content-Type is usable (a missing type is sniffed later)."""

@@ -99,20 +99,23 @@ class Services:
 
         return HttpWebClient(fetch.allow_hosts, fetch)
 
-    @cached_property
+    @property
     def sources(self) -> list[ArticleSource]:
-        """The topic's feeds; on the network also Google News and, with a key, NewsAPI.org.
+        """A run's sources: the topic's feeds; on the network also Google News and, with a key,
+        NewsAPI.org. Built afresh for each run over one run-scoped page cache, so a page that
+        several sources find is downloaded once per run.
 
         With DIGEST_WEB_MIRROR everything stays offline: only the feeds, served from the mirror.
         """
         if self._sources is not None:
             return self._sources
         from dailydigest.sources.feed import FeedSource
+        from dailydigest.web.cache import PageCache
         from dailydigest.web.tally import tallied
 
         fetch = self.settings.fetch
-        # Every source's requests are counted, so the fetch stage can tell an outage from a quiet day.
-        web = tallied(self.web, self.fetch_tally)
+        # Every download is counted, so the fetch stage can tell an outage from a quiet day.
+        web = PageCache(tallied(self.web, self.fetch_tally))
         feeds = FeedSource(web, max_page_bytes=fetch.max_bytes)
         if fetch.web_mirror is not None:
             return [feeds]
@@ -120,21 +123,25 @@ class Services:
         if fetch.google_news_url is not None:
             from dailydigest.sources.google_news import GoogleNewsSource
 
-            sources.append(GoogleNewsSource(web, fetch.google_news_url, fetch.max_bytes))
+            sources.append(GoogleNewsSource(web, fetch.google_news_url, fetch.max_bytes, store=self.store))
         sources.append(feeds)
-        from dailydigest.secrets import resolve_secret
-
-        key = resolve_secret(fetch.news_api_key, fetch.news_api_key_secret, "news API key")
-        if key:
+        if self._news_api_key:
             from dailydigest.sources.news_api import NewsApiSource
 
-            sources.append(NewsApiSource(web, key, fetch.news_api_url, fetch.max_bytes))
+            sources.append(NewsApiSource(web, self._news_api_key, fetch.news_api_url, fetch.max_bytes))
         return sources
 
     @cached_property
     def fetch_tally(self) -> FetchTally:
         """What the web answered the sources during the current fetch (reset by each fetch)."""
         return FetchTally()
+
+    @cached_property
+    def _news_api_key(self) -> str | None:
+        from dailydigest.secrets import resolve_secret
+
+        fetch = self.settings.fetch
+        return resolve_secret(fetch.news_api_key, fetch.news_api_key_secret, "news API key")
 
     @cached_property
     def summarizer(self) -> Summarizer:

@@ -88,6 +88,8 @@ def report_deliveries(deliveries: list[Any]) -> None:
         detail, kind = delivery.envelope["detail"], delivery.envelope["detail-type"]
         if kind == ArticlesFetched.DETAIL_TYPE:
             counts = f"{detail['article_count']} articles in {detail['story_count']} stories"
+            if detail.get("unresolved_count"):
+                counts += f" ({detail['unresolved_count']} unresolved Google News links, headline only)"
             print(f"  fetched    {counts} -> {detail['stories_key']}")
         elif kind == DigestWritten.DETAIL_TYPE:
             print(f"  digest     {detail['generator']} -> {detail['digest_key']}")

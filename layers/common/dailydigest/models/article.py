@@ -19,6 +19,8 @@ class Article(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     url: HttpUrl
+    # The address the page names as its own (<link rel="canonical"> or og:url), on the same site.
+    canonical: HttpUrl | None = None
     title: ShortText
     publisher: Annotated[str, StringConstraints(max_length=200)] = ""
     published: dt.datetime | None = None
@@ -26,6 +28,8 @@ class Article(BaseModel):
     text: ArticleText = ""
     language: Annotated[str, StringConstraints(max_length=16)] = ""
     feed: Annotated[str, StringConstraints(max_length=2_000)] = ""
+    unresolved: bool = False
+    """At an aggregator's link (Google News): the publisher's URL was not found; headline and snippet only."""
 
     @property
     def body(self) -> str:

@@ -34,6 +34,8 @@ class ArticlesFetched(PipelineEvent):
     stories_key: StoreKey
     article_count: Annotated[int, Field(ge=0)]
     story_count: Annotated[int, Field(ge=0)]
+    unresolved_count: Annotated[int, Field(ge=0)] = 0
+    """Articles still at an aggregator's link (Google News items whose publisher was not found)."""
 
 
 class NoNews(PipelineEvent):

@@ -67,11 +67,45 @@ def cjk_ratio(text: str) -> float:
     return sum(1 for char in letters if is_cjk(char)) / len(letters)
 
 
+_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_KANA = re.compile("[\u3040-\u30ff]")
+_HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SAMPLE_CHARS = 4_000
+# Languages most news is written in: CLD2's best-effort guess on a short text is kept only for these.
+_COMMON_LANGUAGES = frozenset(
+    {"en", "de", "fr", "es", "pt", "it", "nl", "ru", "uk", "pl", "tr", "sv", "vi", "id", "ar", "hi"}
+)
+
+
 def guess_language(text: str) -> str:
-    """'zh' when at least 30% of the letters are CJK, 'en' otherwise, '' for text without letters."""
-    if not any(char.isalnum() for char in text):
+    """The language of a text as an ISO 639-1 code ('zh', 'en', 'de', 'ja', ...), '' when unknown.
+
+    Text in Han characters is told apart by its script (kana make it Japanese, Hangul Korean,
+    else Chinese), which is surer than any model on a short headline. Other text goes to CLD2
+    (Chromium's compact language detector); what it is unsure of stays unknown, never "English"
+    by default.
+    """
+    sample = _UNREADABLE.sub(" ", text[:_SAMPLE_CHARS])
+    letters = [char for char in sample if char.isalpha()]
+    if not letters:
         return ""
-    return "zh" if cjk_ratio(text) >= 0.3 else "en"
+    east_asian = sum(1 for char in letters if is_cjk(char) or _HANGUL.match(char))
+    if east_asian / len(letters) >= 0.3:
+        if _KANA.search(sample):
+            return "ja"
+        return "ko" if _HANGUL.search(sample) and not _HAN.search(sample) else "zh"
+    import pycld2  # a small C extension with its tables built in, loaded on first use
+
+    try:
+        reliable, _, details = pycld2.detect(sample)
+        if not reliable:
+            # A headline is too short for CLD2's confidence; its best effort is fair for the common languages.
+            _, _, details = pycld2.detect(sample, bestEffort=True)
+    except pycld2.error:
+        return ""
+    code = str(details[0][1]).split("-")[0] if details else "un"
+    return code if reliable or code in _COMMON_LANGUAGES else ""
 
 
 def _stem(word: str) -> str:

@@ -1,25 +1,23 @@
-"""ArticleSource over a topic's own RSS/Atom feeds, with full text extracted from each page.
+"""ArticleSource over a topic's own feeds (RSS, Atom, JSON Feed), with full text and dates from each page.
 
 Every fetch goes through the WebClient port (the network or the offline mirror); a client that
 can fetch in batches (`BatchWebClient`) gets all feeds, then all pages, at once. One broken feed
 or page is logged and skipped; it never fails the run.
+
+Dates: an entry's date is read in whatever format and language it is written; a time written
+without a zone is read in the publisher's zone when the feed or the site shows it (the offset the
+feed's other dates carry, a country domain), else left naive for the fetch to read in the topic's
+zone. An undated entry, or one whose time zone is only assumed, takes its page's own date when
+the page states one. `with_page_text` is the one place page facts are applied to an article.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import html
-import io
 import logging
-import re
-import time
-from collections.abc import Mapping, Sequence
-from html.parser import HTMLParser
-from typing import Any
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-import feedparser
 from pydantic import ValidationError
 
 from dailydigest.models.article import Article
@@ -28,26 +26,36 @@ from dailydigest.news.gather import Window, in_window, is_aggregator_link, publi
 from dailydigest.news.text import guess_language
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest, WebResponse
 from dailydigest.settings import FetchSettings
+from dailydigest.sources.dates import language_codes, parse_date, site_zone
+from dailydigest.sources.extract import extract_main_text, page_published, parse_page, without_headline
+from dailydigest.sources.feed_parse import FeedEntry, FeedError, ParsedFeed, fragment_text, parse_feed
+from dailydigest.sources.page_meta import declared_canonical
 from dailydigest.web.charset import decode_html
+
+__all__ = [
+    "FeedSource",
+    "feed_articles",
+    "fetch_all",
+    "fill_text",
+    "fragment_text",
+    "with_page_text",
+    "without_headline",
+]
 
 logger = logging.getLogger(__name__)
 
-MAX_ENTRIES_PER_FEED = 100
 MAX_PAGES_PER_SOURCE = 60
-"""Pages fetched for full text per source and run (the newest in-window items first)."""
-FEED_TYPES = ("*+xml", "application/xml", "text/*", "application/octet-stream")
+"""Pages fetched for full text per source and run (the newest in-window items first, undated last)."""
+FEED_TYPES = ("*+xml", "application/xml", "*+json", "application/json", "text/*", "application/octet-stream")
 """Feeds come labelled every which way; the parser decides whether the body is a feed."""
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 _TITLE_LIMIT = 300
 _SUMMARY_LIMIT = 5_000
 _TEXT_LIMIT = 200_000
-_WHITESPACE = re.compile(r"\s+")
-_HEADLINE_LIMIT = 150
-_SENTENCE_ENDINGS = ("。", "！", "？", ".", "!", "?", "」", "”", '"', "）", ")")
 
 
 class FeedSource:
-    """Articles from the RSS/Atom feeds listed in a topic's `feeds`."""
+    """Articles from the RSS, Atom and JSON feeds listed in a topic's `feeds`."""
 
     def __init__(self, web: WebClient, max_page_bytes: int = FetchSettings().max_bytes) -> None:
         self.web = web
@@ -67,23 +75,25 @@ class FeedSource:
 
 
 def feed_articles(body: bytes, feed_url: str, publisher: str = "") -> list[Article]:
-    """The usable entries of one RSS/Atom document ([] when it is not a well-formed feed)."""
-    # A BytesIO, never bare bytes: feedparser tries bare bytes/str as a local file name first.
-    parsed = feedparser.parse(io.BytesIO(body))
-    problem = _feed_problem(parsed)
-    if problem:
-        logger.warning("feed skipped", extra={"feed": feed_url, "reason": problem})
+    """The usable entries of one feed document ([] when it is not a feed)."""
+    try:
+        feed = parse_feed(body)
+    except FeedError as exc:
+        logger.warning("feed skipped", extra={"feed": feed_url, "reason": str(exc)})
         return []
-    feed_info: Mapping[str, Any] = parsed.get("feed", {})
-    feed_title = fragment_text(str(feed_info.get("title", "")))
-    publisher = publisher or feed_title or (urlsplit(feed_url).hostname or "")
-    language = str(feed_info.get("language", ""))[:16]
+    if feed.warning:
+        logger.warning("feed read despite markup errors", extra={"feed": feed_url, "reason": feed.warning})
+    publisher = publisher or feed.title or (urlsplit(feed_url).hostname or "")
+    offset = feed.publisher_offset()
     articles = []
-    for entry in parsed.get("entries", [])[:MAX_ENTRIES_PER_FEED]:
-        article = article_from_entry(entry, feed_url=feed_url, publisher=publisher, language=language)
+    for entry in feed.entries:
+        article = article_from_entry(entry, feed, feed_url, publisher, offset)
         if article is not None:
             articles.append(article)
-    logger.info("feed read", extra={"feed": feed_url, "entries": len(articles)})
+    if not articles and feed.warning:
+        logger.warning("feed skipped", extra={"feed": feed_url, "reason": "no usable entries"})
+    else:
+        logger.info("feed read", extra={"feed": feed_url, "format": feed.format, "entries": len(articles)})
     return articles
 
 
@@ -134,13 +144,15 @@ def fill_text(
 ) -> list[Article]:
     """The articles, those in the window with their page's main text (all pages fetched at once).
 
-    An article whose page gives no text keeps its feed snippet. Links that only lead to an
-    aggregator's interstitial (an unresolved Google News link) are not fetched.
+    Undated articles are fetched too: their page may say when they were published. An article
+    whose page gives no text keeps its feed snippet. Links that only lead to an aggregator's
+    interstitial (an unresolved Google News link) are not fetched.
     """
     wanted = [
         index
         for index, article in enumerate(articles)
-        if in_window(article, window) and not is_aggregator_link(str(article.url))
+        if (article.published is None or in_window(article, window))
+        and not is_aggregator_link(str(article.url))
     ]
     if len(wanted) > limit:
         # Newest first, undated last.
@@ -167,58 +179,74 @@ def fill_text(
 
 
 def with_page_text(article: Article, page: WebResponse) -> Article:
-    """The article with the page's main text, or unchanged when the page has none to give."""
+    """The article with what its page says: main text, language, publication date, final address.
+
+    The page's date is taken when the feed gave none, or gave a time without a zone (the page's
+    metadata usually names its offset). A page without text to give keeps the feed's snippet.
+    """
     url = str(article.url)
+    final_url = page.url if page.url and urlsplit(page.url).scheme in ("http", "https") else url
     decoded = decode_html(page.body, page.content_type)
-    text = without_headline(extract_main_text(decoded.text, page.url or url), article.title)
-    if not text or len(text) < len(article.summary):
-        logger.info("page kept as snippet", extra={"url": url, "reason": "no main text found"})
+    tree = parse_page(decoded.text)
+    if tree is None:
+        logger.info("page kept as snippet", extra={"url": url, "reason": "not readable as html"})
         return article
-    update: dict[str, object] = {
-        "text": text[:_TEXT_LIMIT],
-        "language": article.language or guess_language(text),
-    }
+    update: dict[str, object] = {}
+    # The page's own name for itself (same site only), even when its text is not used.
+    canonical = declared_canonical(decoded.text, final_url)
+    if canonical is not None:
+        update["canonical"] = canonical
+    text = without_headline(extract_main_text(tree, final_url), article.title)
+    if text and len(text) >= len(article.summary):
+        update["text"] = text[:_TEXT_LIMIT]
+        update["language"] = _language(article.language, text)
+    else:
+        logger.info("page kept as snippet", extra={"url": url, "reason": "no main text found"})
+    if article.published is None or article.published.tzinfo is None:
+        published = page_published(tree, text, site_zone(urlsplit(final_url).hostname or ""))
+        if published is not None and (published.tzinfo is not None or article.published is None):
+            update["published"] = published
+            logger.info(
+                "date taken from page",
+                extra={"url": url, "feed_date": str(article.published or ""), "page_date": str(published)},
+            )
+    if not update:
+        return article
     # A redirect (a feed proxy, an http -> https move) lands on the page's real address.
-    if page.url and page.url != url and urlsplit(page.url).scheme in ("http", "https"):
-        update["url"] = page.url
+    if final_url != url:
+        update["url"] = final_url
     try:
         return Article.model_validate({**article.model_dump(), **update})
     except ValidationError:
-        return article.model_copy(update={"text": update["text"], "language": update["language"]})
-
-
-def _feed_problem(parsed: Mapping[str, Any]) -> str:
-    """Why a parse result is not a usable feed ('' when it is)."""
-    exception = parsed.get("bozo_exception")
-    # Benign complaints (a charset header that disagrees, a text/plain content type) still parse fine.
-    if parsed.get("bozo") and not isinstance(exception, feedparser.ThingsNobodyCaresAboutButMe):
-        return f"not well-formed ({str(exception)[:200]})"
-    if not parsed.get("version") and not parsed.get("entries"):
-        return "not an RSS or Atom feed"
-    return ""
+        update.pop("url", None)
+        return article.model_copy(update=update)
 
 
 def article_from_entry(
-    entry: Mapping[str, Any], feed_url: str, publisher: str, language: str = ""
+    entry: FeedEntry,
+    feed: ParsedFeed,
+    feed_url: str,
+    publisher: str,
+    publisher_offset: dt.tzinfo | None = None,
 ) -> Article | None:
     """An Article from one feed entry, or None when the entry lacks a usable title or link."""
-    title = fragment_text(str(entry.get("title", "")))[:_TITLE_LIMIT].strip()
-    link = str(entry.get("link", "")).strip()
+    title = entry.title[:_TITLE_LIMIT].strip()
+    link = entry.link
     if not title or urlsplit(link).scheme.lower() not in ("http", "https"):
         return None
-    summary = fragment_text(str(entry.get("summary", "")))[:_SUMMARY_LIMIT]
+    summary = entry.summary[:_SUMMARY_LIMIT]
     # An aggregator's item names the outlet that wrote the story in <source>: credit that outlet.
-    source = entry.get("source")
-    source_title = fragment_text(str(source.get("title", ""))) if isinstance(source, Mapping) else ""
+    host = urlsplit(link).hostname or ""
+    zone = site_zone(host) or publisher_offset or site_zone(urlsplit(feed_url).hostname or "", feed.language)
     try:
         return Article.model_validate(
             {
                 "url": link,
                 "title": title,
-                "publisher": (source_title or publisher)[:200],
-                "published": entry_published(entry),
+                "publisher": (entry.source_title or publisher)[:200],
+                "published": entry_published(entry, zone, feed.language),
                 "summary": summary,
-                "language": _language(language, f"{title} {summary}"),
+                "language": _language(feed.language, f"{title} {summary}"),
                 "feed": feed_url[:2_000],
             }
         )
@@ -235,69 +263,14 @@ def _language(declared: str, sample: str) -> str:
     return guessed
 
 
-def entry_published(entry: Mapping[str, Any]) -> dt.datetime | None:
-    """The entry's publication time as an aware UTC datetime (feedparser parses into UTC)."""
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
-        if isinstance(parsed, time.struct_time):
-            return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC)
+def entry_published(
+    entry: FeedEntry, zone: dt.tzinfo | None = None, language: str = ""
+) -> dt.datetime | None:
+    """The entry's publication time: aware when its text or `zone` names the zone, else naive."""
+    for text in entry.dates:
+        published = parse_date(text, zone, language_codes(language))
+        if published is not None:
+            return published
+    if entry.dates:
+        logger.info("entry date unreadable", extra={"date": entry.dates[0][:80], "title": entry.title[:120]})
     return None
-
-
-def extract_main_text(page: bytes | str, url: str) -> str:
-    """The page's article text (boilerplate removed), or '' when extraction fails."""
-    import trafilatura  # heavy: loaded only when a page is actually fetched
-
-    try:
-        text = trafilatura.extract(
-            page, url=url, include_comments=False, include_tables=False, favor_precision=True
-        )
-    except Exception as exc:  # a parser crash on one odd page must not end the run
-        logger.warning("page extraction failed", extra={"url": url, "reason": str(exc)[:200]})
-        return ""
-    return (text or "").strip()
-
-
-def without_headline(text: str, title: str) -> str:
-    """The text minus a leading headline line (the extractor keeps an <h1> inside <article>).
-
-    A first line is a headline when it is the feed's title, or short and not ending like a sentence.
-    """
-    first, _, rest = text.partition("\n")
-    line = first.strip()
-    is_title = _WHITESPACE.sub(" ", line).casefold() == _WHITESPACE.sub(" ", title).casefold()
-    looks_like_headline = len(line) <= _HEADLINE_LIMIT and not line.endswith(_SENTENCE_ENDINGS)
-    if rest.strip() and (is_title or looks_like_headline):
-        return rest.strip()
-    return text
-
-
-class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag in ("br", "p", "div", "li"):
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def fragment_text(fragment: str) -> str:
-    """Plain text from a feed's HTML fragment: tags dropped, entities decoded, spaces collapsed."""
-    if "<" not in fragment:
-        return _WHITESPACE.sub(" ", html.unescape(fragment)).strip()
-    collector = _TextCollector()
-    collector.feed(fragment)
-    collector.close()
-    return _WHITESPACE.sub(" ", "".join(collector.parts)).strip()

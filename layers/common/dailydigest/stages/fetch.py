@@ -9,7 +9,7 @@ from dailydigest.errors import SourcesDownError
 from dailydigest.models.article import StoryBundle
 from dailydigest.models.events import ArticlesFetched, NoNews
 from dailydigest.models.topic import Topic
-from dailydigest.news.gather import gather_stories, usable_articles
+from dailydigest.news.gather import gather_stories, is_unresolved, usable_articles
 from dailydigest.news.ledger import LedgerMemory, load_ledger, record, save_ledger
 from dailydigest.news.outage import FetchTally, outage_reasons
 from dailydigest.ports import ArticleSource, Bus, Store
@@ -65,6 +65,7 @@ def fetch_stage(
         stories_key=key,
         article_count=bundle.article_count,
         story_count=len(bundle.stories),
+        unresolved_count=sum(is_unresolved(a) for story in bundle.stories for a in story.articles),
     )
     bus.publish(event)
     return event

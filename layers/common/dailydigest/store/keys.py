@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 
 def day_prefix(topic: str, day: dt.date) -> str:
@@ -33,6 +34,16 @@ def image_key(topic: str, day: dt.date) -> str:
 def ledger_key(topic: str) -> str:
     """The topic's memory of stories covered on earlier days."""
     return f"ledger/{topic}.json"
+
+
+def google_news_link_key(item_id: str) -> str:
+    """A Google News item's resolved publisher URL (kept across runs: it never changes)."""
+    return f"cache/google-news/{hashlib.sha256(item_id.encode()).hexdigest()[:40]}.json"
+
+
+def google_news_penalty_key() -> str:
+    """Until when Google asked us (a 429 with Retry-After) to send it nothing."""
+    return "cache/google-news/penalty.json"
 
 
 def run_record_key(topic: str, day: dt.date, run_id: str, stage: str, attempt: str = "") -> str:

@@ -313,6 +313,10 @@ class HttpWebClient:
         url = _checked_url(request.url)
         origin = _origin(url)
         deadline: float | None = None
+        method = request.method.upper()
+        # Only a GET is followed through redirects: a form is never re-sent to another address.
+        follow = request.follow_redirects and method == "GET"
+        content = request.body if method != "GET" else None
         for _hop in range(self.limits.max_redirects + 1):
             headers = dict(request.headers) if _origin(url) == origin else {}
             # The host's slot first, then a global one: a request queued behind its host holds no
@@ -322,20 +326,21 @@ class HttpWebClient:
                 deadline = deadline or asyncio.get_running_loop().time() + self.limits.deadline
                 async with (
                     asyncio.timeout_at(deadline),
-                    client.stream("GET", url, headers=headers) as response,
+                    client.stream(method, url, headers=headers, content=content) as response,
                 ):
                     location = response.headers.get("location")
-                    if response.status_code in _REDIRECTS and location:
+                    if follow and response.status_code in _REDIRECTS and location:
                         url = _redirect_target(url, location)
                         continue
                     content_type = response.headers.get("content-type", "")
+                    answered = tuple((name.lower(), value) for name, value in response.headers.multi_items())
                     if response.status_code != 200:
-                        return WebResponse(str(url), response.status_code, content_type, b"")
+                        return WebResponse(str(url), response.status_code, content_type, b"", answered)
                     if not request.accepts(content_type):
                         media = content_type.split(";", 1)[0].strip()
                         raise FetchError(f"unexpected content type {media[:80]}")
-                    body = await _read_capped(response, self.limits.max_bytes)
-                    return WebResponse(str(url), response.status_code, content_type, body)
+                    body = await _read_capped(response, request.max_bytes or self.limits.max_bytes)
+                    return WebResponse(str(url), response.status_code, content_type, body, answered)
         raise FetchError(f"more than {self.limits.max_redirects} redirects")
 
 

@@ -43,6 +43,9 @@ class MirrorWebClient:
         """Each request in turn (reading local files needs no concurrency); refusals become failures."""
         results: list[WebResponse | FetchFailure] = []
         for request in requests:
+            if request.method.upper() != "GET":
+                results.append(FetchFailure(request.url, "refused: the mirror answers GET requests only"))
+                continue
             try:
                 response = self.get(request.url)
             except RefusedURLError as exc:
