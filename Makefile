@@ -66,6 +66,7 @@ bench: setup setup-sam
 	$(BIN)/python scripts/bench_clustering.py
 	$(BIN)/python scripts/bench_extract.py
 	$(BIN)/python scripts/bench_dates.py
+	$(BIN)/python scripts/bench_memory.py
 
 ## validate: SAM's own lint, then cfn-lint with the serverless rules (waivers are commented in the template)
 validate: setup-sam

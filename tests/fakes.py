@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass, field
 
 from dailydigest.errors import NotFoundError
@@ -12,6 +14,7 @@ from dailydigest.models.events import PipelineEvent
 class MemoryStore:
     blobs: dict[str, bytes] = field(default_factory=dict)
     writes: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def get(self, key: str) -> bytes:
         if key not in self.blobs:
@@ -27,6 +30,18 @@ class MemoryStore:
             return False
         self.put(key, data, content_type)
         return True
+
+    def get_versioned(self, key: str) -> tuple[bytes, str] | None:
+        data = self.blobs.get(key)
+        return None if data is None else (data, hashlib.sha256(data).hexdigest())
+
+    def put_if(self, key: str, data: bytes, content_type: str, version: str | None) -> bool:
+        with self._lock:
+            current = self.get_versioned(key)
+            if (current[1] if current else None) != version:
+                return False
+            self.put(key, data, content_type)
+            return True
 
     def exists(self, key: str) -> bool:
         return key in self.blobs

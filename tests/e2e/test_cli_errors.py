@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_cli import DAY, ROOT, dailydigest
+from tests.e2e.test_cli import DAY, ROOT, SAMPLE_TOPICS, dailydigest
 
 pytestmark = pytest.mark.e2e
 
-TOPICS = str(ROOT / "topics.yaml")
+TOPICS = str(SAMPLE_TOPICS)
 
 
 def _one_error_line(stderr: str) -> str:
@@ -188,7 +188,7 @@ def test_settings_and_topics_errors_in_plain_words(
     tmp_path: Path, topics: str | None, env: dict[str, str], expected: str
 ) -> None:
     path = tmp_path / "topics.yaml"
-    path.write_text(topics or (ROOT / "topics.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    path.write_text(topics or SAMPLE_TOPICS.read_text(encoding="utf-8"), encoding="utf-8")
     result = dailydigest("run", "qwen", "--date", DAY, "--topics", str(path), cwd=tmp_path, **env)
     assert result.returncode == 2
     line = _one_error_line(result.stderr)

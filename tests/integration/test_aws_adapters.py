@@ -18,6 +18,7 @@ from dailydigest.bus.template import routes
 from dailydigest.errors import ConfigError, NotFoundError, PublishError
 from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
 from dailydigest.store.s3 import S3Store, parse_s3_url
+from tests.support.racing import AtomicRequests, race
 
 pytestmark = pytest.mark.integration
 
@@ -139,3 +140,43 @@ def test_failed_entry_raises() -> None:
     bus = EventBridgeBus("digest-bus", _RejectingEvents())  # type: ignore[arg-type]
     with pytest.raises(PublishError, match="ThrottlingException slow down"):
         bus.publish(_events()[0])
+
+
+def test_s3_compare_and_swap_on_the_etag(s3_store: S3Store) -> None:
+    # Given a key created conditionally, read with its ETag
+    assert s3_store.put_if("ledger/qwen.json", b"v1", "application/json", None) is True
+    assert s3_store.put_if("ledger/qwen.json", b"v1b", "application/json", None) is False
+    data, etag = s3_store.get_versioned("ledger/qwen.json") or (b"", "")
+    assert data == b"v1" and etag
+    # When one writer swaps it, a second writer holding the same ETag loses (412)
+    assert s3_store.put_if("ledger/qwen.json", b"v2", "application/json", etag) is True
+    assert s3_store.put_if("ledger/qwen.json", b"v3", "application/json", etag) is False
+    assert s3_store.get("ledger/qwen.json") == b"v2"
+    assert s3_store.get_versioned("ledger/absent.json") is None
+    # An IfMatch on a key that is gone writes nothing either
+    assert s3_store.put_if("ledger/absent.json", b"x", "application/json", etag) is False
+    assert not s3_store.exists("ledger/absent.json")
+
+
+def test_threads_racing_update_on_s3_lose_nothing(s3_store: S3Store) -> None:
+    store = S3Store(s3_store.bucket, s3_store.prefix, AtomicRequests(s3_store.client))  # type: ignore[arg-type]
+    race(store, "ledger/qwen.json", 6)
+    assert json.loads(store.get("ledger/qwen.json")) == [f"day-{n:02d}" for n in range(6)]
+
+
+def test_s3_conditional_write_on_an_sdk_without_it_is_one_clear_error(s3_store: S3Store) -> None:
+    from botocore.exceptions import ParamValidationError
+
+    class OldClient:
+        """A client whose botocore predates IfMatch (it validates parameters before sending)."""
+
+        exceptions = s3_store.client.exceptions
+
+        def put_object(self, **params: object) -> None:
+            raise ParamValidationError(report='Unknown parameter in input: "IfMatch"')
+
+    old = S3Store("digest-bucket", "", OldClient())  # type: ignore[arg-type]
+    with pytest.raises(
+        ConfigError, match=r"cannot make S3 conditional writes \(needs botocore >= 1\.35\.69\)"
+    ):
+        old.put_if("ledger/qwen.json", b"x", "application/json", '"etag"')

@@ -3,6 +3,7 @@ leaves out what the first covered, keeps an update with new figures, and takes t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from email.utils import format_datetime
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from dailydigest.models.article import StoryBundle
 from dailydigest.models.events import ArticlesFetched
-from dailydigest.news.ledger import ledger_key, load_ledger
+from dailydigest.news.ledger import ledger_key, load_ledger, remember_published
 from dailydigest.sources.feed import FeedSource
 from dailydigest.stages.fetch import fetch_stage
 from dailydigest.store import keys
@@ -45,6 +46,12 @@ def _publish(web: LoopbackWeb, items: Sequence[Item]) -> None:
     web.add("/feed.xml", rss(web.origin, entries), content_type="application/rss+xml")
 
 
+def _published(store: DirectoryStore, day: dt.date) -> None:
+    """What render does once the day's post is out: its stories remembered."""
+    bundle = StoryBundle.model_validate_json(store.get(keys.stories_key("nimbus", day)))
+    remember_published(store, bundle, [str(a.url) for story in bundle.stories for a in story.articles])
+
+
 def test_the_second_day_remembers_the_first(web: LoopbackWeb, tmp_path: Path) -> None:
     store, bus = DirectoryStore(tmp_path / "store"), RecordingBus()
     subject = topic(web.url("/feed.xml"))
@@ -52,8 +59,10 @@ def test_the_second_day_remembers_the_first(web: LoopbackWeb, tmp_path: Path) ->
 
     _publish(web, FIRST_DAY)
     first = fetch_stage(subject, DAY_BEFORE, "20261127T000000Z-day00001", sources, store, bus)
+    _published(store, DAY_BEFORE)
     _publish(web, SECOND_DAY)
     second = fetch_stage(subject, DAY, "20261128T000000Z-day00002", sources, store, bus)
+    _published(store, DAY)
 
     assert isinstance(first, ArticlesFetched) and isinstance(second, ArticlesFetched)
     day1 = StoryBundle.model_validate_json(store.get(keys.stories_key("nimbus", DAY_BEFORE)))

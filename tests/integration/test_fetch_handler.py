@@ -71,7 +71,8 @@ def test_a_direct_invoke_fetches_its_day(handler: Any, store_dir: Path, bus: Rec
 
     assert outcome["outcome"] == "fetched"
     assert (outcome["article_count"], outcome["story_count"]) == (10, 6)
-    assert _stored(store_dir) == ["data/qwen/2026-11-28/stories.json", "ledger/qwen.json"]
+    # The ledger is written once the post is published (render), not at fetch
+    assert _stored(store_dir) == ["data/qwen/2026-11-28/stories.json"]
     assert [type(e) for e in bus.events] == [ArticlesFetched]
 
 
@@ -212,7 +213,7 @@ def test_every_source_down_fails_the_run_records_why_and_counts_sources_down(
     fetch = load_handler(REPO_ROOT / "functions" / "fetch", "app.lambda_handler", "FetchFunction")
     try:
         # When the day is fetched
-        with pytest.raises(SourcesDownError, match="3 of 3 requests got no answer"):
+        with pytest.raises(SourcesDownError, match=r"(\d+) of \1 requests got no answer"):
             fetch({"topic": "qwen", "date": "2026-11-28"}, LocalContext("FetchFunction"))
     finally:
         install(None)

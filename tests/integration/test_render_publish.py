@@ -67,6 +67,15 @@ class CountingStore:
             self.puts.append(key)
         return created
 
+    def get_versioned(self, key: str) -> tuple[bytes, str] | None:
+        return self.inner.get_versioned(key)
+
+    def put_if(self, key: str, data: bytes, content_type: str, version: str | None) -> bool:
+        written = self.inner.put_if(key, data, content_type, version)
+        if written:
+            self.puts.append(key)
+        return written
+
     def exists(self, key: str) -> bool:
         return self.inner.exists(key)
 

@@ -1,12 +1,13 @@
-"""fetch_stage: stories stored once, the ledger written after them, NoNews announced with nothing stored."""
+"""fetch_stage: stories stored once and screened by the ledger (which only render writes), NoNews
+announced with nothing stored."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from dailydigest.models.article import Article
+from dailydigest.models.article import Article, StoryBundle
 from dailydigest.models.events import ArticlesFetched, NoNews
-from dailydigest.news.ledger import ledger_key, load_ledger
+from dailydigest.news.ledger import ledger_key, load_ledger, remember_published
 from dailydigest.stages.fetch import fetch_stage
 from dailydigest.store import keys
 from tests.fakes import MemoryStore, RecordingBus
@@ -34,15 +35,16 @@ NEWS = [
 ]
 
 
-def test_stories_are_stored_then_remembered_then_announced() -> None:
+def test_stories_are_stored_then_announced_and_not_yet_remembered() -> None:
     store, bus = MemoryStore(), RecordingBus()
 
     outcome = fetch_stage(topic(), DAY, RUN, [ListSource(NEWS)], store, bus)
 
     assert isinstance(outcome, ArticlesFetched)
     assert (outcome.article_count, outcome.story_count) == (3, 3)
-    assert store.writes == [keys.stories_key("nimbus", DAY), ledger_key("nimbus")]
-    assert [entry.days for entry in load_ledger(store, "nimbus").entries] == [(DAY,)] * 3
+    # Coverage counts once the post is published (render): a day failing later loses nothing
+    assert store.writes == [keys.stories_key("nimbus", DAY)]
+    assert load_ledger(store, "nimbus").entries == ()
     assert bus.events == [outcome]
 
 
@@ -59,18 +61,6 @@ def test_a_repeated_delivery_writes_nothing_and_fetches_nothing() -> None:
     assert (again.article_count, again.story_count) == (first.article_count, first.story_count)
 
 
-def test_a_delivery_after_a_lost_ledger_write_records_the_day() -> None:
-    store, bus = MemoryStore(), RecordingBus()
-    fetch_stage(topic(), DAY, RUN, [ListSource(NEWS)], store, bus)
-    del store.blobs[ledger_key("nimbus")]  # as if the first delivery died between the two writes
-
-    fetch_stage(topic(), DAY, RUN, [ListSource([])], store, bus)
-
-    ledger = load_ledger(store, "nimbus")
-    assert len(ledger.entries) == 3
-    assert all(entry.days == (DAY,) for entry in ledger.entries)
-
-
 def test_too_few_usable_articles_is_no_news_announced_and_nothing_stored() -> None:
     store, bus = MemoryStore(), RecordingBus()
     # One article with text, and one bare headline without any text or snippet
@@ -85,12 +75,33 @@ def test_too_few_usable_articles_is_no_news_announced_and_nothing_stored() -> No
     assert store.writes == []
 
 
-def test_news_covered_the_day_before_is_no_news_today() -> None:
+def _publish(store: MemoryStore, day: dt.date) -> None:
+    """What render does once the day's post is published: its stories remembered."""
+    bundle = StoryBundle.model_validate_json(store.get(keys.stories_key("nimbus", day)))
+    remember_published(store, bundle, [str(a.url) for story in bundle.stories for a in story.articles])
+
+
+def test_news_published_the_day_before_is_no_news_today() -> None:
     store, bus = MemoryStore(), RecordingBus()
     fetch_stage(topic(), DAY, RUN, [ListSource(NEWS)], store, bus)
+    _publish(store, DAY)
 
     outcome = fetch_stage(topic(), DAY + dt.timedelta(days=1), RUN, [ListSource(NEWS)], store, bus)
 
     assert isinstance(outcome, NoNews)
     assert outcome.article_count == 0
     assert not store.exists(keys.stories_key("nimbus", DAY + dt.timedelta(days=1)))
+
+
+def test_news_of_a_day_that_was_never_published_is_still_news_the_next_day() -> None:
+    # Given a day fetched whose summarize or render then failed: nothing published
+    store, bus = MemoryStore(), RecordingBus()
+    fetch_stage(topic(), DAY, RUN, [ListSource(NEWS)], store, bus)
+
+    # When the next day's 48-hour window still holds the same articles
+    outcome = fetch_stage(topic(), DAY + dt.timedelta(days=1), RUN, [ListSource(NEWS)], store, bus)
+
+    # Then they are its news
+    assert isinstance(outcome, ArticlesFetched)
+    assert outcome.story_count == 3
+    assert not store.exists(ledger_key("nimbus"))

@@ -16,6 +16,7 @@ from dailydigest.news.ledger import (
     ledger_key,
     load_ledger,
     record,
+    remember_published,
     save_ledger,
 )
 from tests.fakes import MemoryStore
@@ -56,11 +57,11 @@ URL = {item.report: item.url for item in SECOND_DAY}
 
 
 def _day(store: MemoryStore, day: dt.date, articles: list[Article]) -> StoryBundle:
-    """One day as fetch_stage runs it: screen with the ledger, then record the day's stories."""
+    """One day as the pipeline runs it: fetch screens with the ledger, render records what it published."""
     subject = topic()
     ledger = load_ledger(store, subject.slug)
     bundle = gather_stories(subject, day, [ListSource(articles)], LedgerMemory(ledger, subject, day))
-    save_ledger(store, record(ledger, subject, day, bundle.stories))
+    remember_published(store, bundle, [str(a.url) for story in bundle.stories for a in story.articles])
     return bundle
 
 
@@ -124,7 +125,7 @@ def test_rerunning_a_day_does_not_hide_its_own_stories() -> None:
     again = _day(store, DAY1, DAY1_ARTICLES)
 
     assert _titles(again) == _titles(first)
-    assert load_ledger(store, "nimbus").recorded(DAY1, again.stories)
+    assert [entry.days for entry in load_ledger(store, "nimbus").entries] == [(DAY1,), (DAY1,)]
 
 
 def test_recording_a_day_twice_changes_nothing() -> None:
@@ -164,7 +165,11 @@ def test_an_unreadable_ledger_starts_afresh(caplog: pytest.LogCaptureFixture) ->
     ("text", "expected"),
     [
         ("70B 版本拿下 82.5 分，量化到 4.5GB", {"70b", "82.5", "4.5gb"}),
-        ("2026 年 11 月 28 日 09:30 發表", set()),  # dates and times are not facts
+        ("2026 年 11 月 28 日 09:30 發表", {"date:11-28"}),  # a date is; a time or a year alone is not
+        (
+            "The API opens on December 15; Horizon Ventures led the round",
+            {"date:12-15", "horizon", "ventures"},
+        ),
         ("Nimbus 3 scores 1287 on the board; Qwen4 follows", {"1287", "qwen4"}),
         ("降價 40%，每百萬 token 0.60 美元", {"40", "0.60"}),
     ],

@@ -44,3 +44,28 @@ def test_keys_cannot_escape_the_root(tmp_path: Path, key: str) -> None:
     with pytest.raises(ConfigError, match="invalid store key"):
         DirectoryStore(tmp_path / "store").put(key, b"x", "text/plain")
     assert not (tmp_path / "outside").exists()
+
+
+def test_put_if_swaps_only_from_the_version_read(tmp_path: Path) -> None:
+    store = DirectoryStore(tmp_path)
+    # Given a key created conditionally and read with its version
+    assert store.put_if("ledger/qwen.json", b"v1", "application/json", None) is True
+    assert store.put_if("ledger/qwen.json", b"again", "application/json", None) is False
+    data, version = store.get_versioned("ledger/qwen.json") or (b"", "")
+    assert data == b"v1"
+    # When one writer swaps it, a second writer holding the same version loses
+    assert store.put_if("ledger/qwen.json", b"v2", "application/json", version) is True
+    assert store.put_if("ledger/qwen.json", b"v3", "application/json", version) is False
+    # Then the winner's bytes stay, and no lock or temp file shows as a key
+    assert store.get("ledger/qwen.json") == b"v2"
+    assert store.list("") == ["ledger/qwen.json"]
+    assert store.get_versioned("ledger/absent.json") is None
+
+
+def test_put_if_on_a_key_deleted_meanwhile_writes_nothing(tmp_path: Path) -> None:
+    store = DirectoryStore(tmp_path)
+    store.put("k", b"v1", "text/plain")
+    _, version = store.get_versioned("k") or (b"", "")
+    (tmp_path / "k").unlink()
+    assert store.put_if("k", b"v2", "text/plain", version) is False
+    assert not store.exists("k")

@@ -1,5 +1,6 @@
 """The `dailydigest` command: run the pipeline locally through the same handlers and routing,
-replay and backfill, list run records, invoke the deployed stack, serve the archive, check a setup.
+replay and backfill, list run records and the topics' memory, invoke the deployed stack, serve the
+archive, check a setup.
 
 Every bad input and every environment problem ends in one `dailydigest: error: …` line: exit 2
 for input the user can fix (nothing was written), exit 1 for a failure during a run.
@@ -52,7 +53,7 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from dailydigest.commands import check, deploy_params, invoke, replay, run, runs, serve
+    from dailydigest.commands import check, deploy_params, invoke, ledger, replay, run, runs, serve
 
     # SUPPRESS: a subcommand's own -v must not reset the one given before it.
     common = argparse.ArgumentParser(add_help=False)
@@ -71,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
     action = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     commands = _Commands(action, common)
-    for module in (run, replay, runs, serve, invoke, check, deploy_params):
+    for module in (run, replay, runs, ledger, serve, invoke, check, deploy_params):
         module.add_parser(commands)
     return parser
 

@@ -6,6 +6,7 @@ DigestError                      ends a run with one clear line (the CLI exits 1
 │   └── UnsupportedPatternError  an event pattern the local bus cannot evaluate
 ├── BadEventError                an event or payload that does not match its schema
 ├── NotFoundError                a key that is not in the store
+├── ConflictError                a conditional write kept losing to other writers of one key
 ├── FetchError                   one URL could not be fetched (that page fails, not the run)
 │   ├── RefusedAddressError      the SSRF guard refused every address of the host
 │   └── RefusedURLError          the offline mirror will not serve that URL
@@ -52,6 +53,10 @@ class BadEventError(DigestError):
 
 class NotFoundError(DigestError):
     """A key that is not in the store."""
+
+
+class ConflictError(DigestError):
+    """A conditional write that kept losing to other writers of the same key."""
 
 
 class FetchError(DigestError):

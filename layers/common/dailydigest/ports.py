@@ -14,7 +14,12 @@ from dailydigest.models.topic import Topic
 
 
 class Store(Protocol):
-    """A key/value blob store with create-if-absent (S3 or a directory)."""
+    """A key/value blob store with create-if-absent and compare-and-swap (S3 or a directory).
+
+    Read-modify-write of a shared key (the story ledger, the archive index) goes through
+    `get_versioned` + `put_if` (see `store.ops.update`): a writer that lost the race writes nothing
+    and learns so, instead of silently replacing what the other one wrote.
+    """
 
     def get(self, key: str) -> bytes:
         """The bytes at key; NotFoundError when absent."""
@@ -26,6 +31,15 @@ class Store(Protocol):
 
     def create(self, key: str, data: bytes, content_type: str) -> bool:
         """Write key only if absent; False (and nothing written) when it already exists."""
+        ...
+
+    def get_versioned(self, key: str) -> tuple[bytes, str] | None:
+        """The bytes at key with an opaque version tag (S3's ETag); None when absent."""
+        ...
+
+    def put_if(self, key: str, data: bytes, content_type: str, version: str | None) -> bool:
+        """Write key only if it is still at `version` (from `get_versioned`), or, when version is
+        None, only if it is absent. False, and nothing written, when another writer got there first."""
         ...
 
     def exists(self, key: str) -> bool: ...

@@ -3,9 +3,10 @@
 `update_archive` reads `archive/index.json`, upserts the post, and re-renders only what the post
 touches: its own page and image, its topic's page and feed, the front page, the overall feed and
 the index. A page whose bytes did not change is not written, so re-running a post writes nothing.
-Each key is read once: the index's stored bytes serve both to parse it and to compare the new one.
+The index is written by compare-and-swap (`store.ops.update`), so renders of several topics (or
+days) may run at once: a render that lost the race re-renders the shared pages and tries again.
 Post pages link only to the front page and their topic (no previous/next), so a new post never
-changes an older post's page. Works with any Store (a directory or S3): it uses get and put only.
+changes an older post's page. Works with any Store (a directory or S3).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from dailydigest.archive.markup import markdown_to_html
 from dailydigest.archive.templating import majority_locale, render_page, words_for
 from dailydigest.ports import Store
 from dailydigest.render.wrap import clip
-from dailydigest.store.ops import UNREAD, read_if_present, write_if_changed
+from dailydigest.store.ops import update, write_if_changed
 
 # By file suffix, for the store's writes and for `dailydigest serve`.
 CONTENT_TYPES = {
@@ -55,26 +56,38 @@ class TopicSummary:
 
 
 def update_archive(store: Store, entry: ArchiveEntry, post_markdown: str, image_png: bytes) -> list[str]:
-    """Add or refresh one post in the archive; the keys actually written, in write order."""
-    stored_index = read_if_present(store, INDEX_KEY)
-    index = parse_index(stored_index).upsert(entry)
-    outputs = [
-        (entry.image_key, image_png),
-        (entry.page_key, post_page(entry, post_markdown)),
-        *topic_outputs(index, entry.topic),
-        (PREFIX + "index.html", front_page(index)),
-        (PREFIX + "feed.xml", overall_feed(index)),
-        # Last: a run that fails half-way leaves the old index, and the next run redoes the pages.
-        (INDEX_KEY, index.to_bytes()),
-    ]
-    return [
-        key
-        for key, data in outputs
-        # The index was read above already; every other page is read and compared before writing.
-        if write_if_changed(
-            store, key, data, CONTENT_TYPES[splitext(key)[1]], stored_index if key == INDEX_KEY else UNREAD
-        )
-    ]
+    """Add or refresh one post in the archive; the keys actually written, in write order.
+
+    The index is shared by every topic's renders, so it is updated by compare-and-swap: when
+    another render changed it meanwhile, the pages that list other posts are rendered again
+    from the index as it now is, and the write retried. Two renders at once both stay listed.
+    """
+    written: list[str] = []
+
+    def write(key: str, data: bytes) -> None:
+        if write_if_changed(store, key, data, CONTENT_TYPES[splitext(key)[1]]) and key not in written:
+            written.append(key)
+
+    page = post_page(entry, post_markdown)
+
+    def with_entry(stored_index: bytes | None) -> bytes:
+        # Runs once per attempt; a retry finds its own pages written already and rewrites only
+        # those that list other posts. An unreadable index fails here, before anything is written.
+        index = parse_index(stored_index).upsert(entry)
+        for key, data in (
+            (entry.image_key, image_png),
+            (entry.page_key, page),
+            *topic_outputs(index, entry.topic),
+            (PREFIX + "index.html", front_page(index)),
+            (PREFIX + "feed.xml", overall_feed(index)),
+        ):
+            write(key, data)
+        return index.to_bytes()
+
+    # Last: a run that fails half-way leaves the old index, and the next run redoes the pages.
+    if update(store, INDEX_KEY, with_entry, CONTENT_TYPES[".json"]):
+        written.append(INDEX_KEY)
+    return written
 
 
 def post_page(entry: ArchiveEntry, post_markdown: str) -> bytes:

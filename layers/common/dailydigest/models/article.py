@@ -46,6 +46,12 @@ class Story(BaseModel):
     title: ShortText
     articles: Annotated[tuple[Article, ...], Field(min_length=1, max_length=50)]
     is_update: bool = False
+    follows: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,64}$")] | None = None
+    """For an update: the id of the earlier story it updates (its entry in the topic's ledger)."""
+    new_facts: Annotated[
+        tuple[Annotated[str, StringConstraints(max_length=64)], ...], Field(max_length=50)
+    ] = ()
+    """For an update: the figures, dates and names not published before, so its text leads with them."""
 
 
 class StoryBundle(BaseModel):

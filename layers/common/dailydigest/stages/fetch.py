@@ -1,4 +1,5 @@
-"""The fetch stage: gather a day's stories once per (topic, date), remember them, announce them."""
+"""The fetch stage: gather a day's stories once per (topic, date), screened by the topic's memory,
+and announce them. The memory records them only when their post is published (the render stage)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dailydigest.models.article import StoryBundle
 from dailydigest.models.events import ArticlesFetched, NoNews
 from dailydigest.models.topic import Topic
 from dailydigest.news.gather import gather_stories, is_unresolved, usable_articles
-from dailydigest.news.ledger import LedgerMemory, load_ledger, record, save_ledger
+from dailydigest.news.ledger import LedgerMemory, load_ledger
 from dailydigest.news.outage import FetchTally, outage_reasons
 from dailydigest.ports import ArticleSource, Bus, Store
 from dailydigest.store import keys
@@ -26,22 +27,24 @@ def fetch_stage(
     bus: Bus,
     tally: FetchTally | None = None,
 ) -> ArticlesFetched | NoNews:
-    """Gather the day's stories, store them once, remember them in the ledger, announce them.
+    """Gather the day's stories, store them once, announce them.
 
-    Stories covered on earlier days are screened out by the topic's ledger (updates kept). Fewer
-    usable articles than the topic's minimum is a NoNews outcome: announced, nothing stored.
-    When every source failed, or nearly every request got no answer (`tally` counts them), the
-    stage raises SourcesDownError with the reasons instead: an outage is not a quiet day.
+    Stories published on earlier days are screened out by the topic's ledger (updates kept); the
+    ledger is not written here, so a day whose summarize or render fails leaves its stories for
+    the next day. Fewer usable articles than the topic's minimum is a NoNews outcome: announced,
+    nothing stored. When every source failed, or nearly every request got no answer (`tally`
+    counts them), the stage raises SourcesDownError with the reasons instead: an outage is not a
+    quiet day.
     """
     key = keys.stories_key(topic.slug, day)
     stored = read_if_present(store, key)
     bundle = StoryBundle.model_validate_json(stored) if stored is not None else None
-    ledger = load_ledger(store, topic.slug)
     if bundle is None:
         if tally is not None:
             tally.reset()
         failed_sources: list[str] = []
-        bundle = gather_stories(topic, day, sources, LedgerMemory(ledger, topic, day), failed_sources)
+        memory = LedgerMemory(load_ledger(store, topic.slug), topic, day)
+        bundle = gather_stories(topic, day, sources, memory, failed_sources)
         reasons = outage_reasons(len(sources), failed_sources, tally)
         if reasons:
             raise SourcesDownError("news sources are down: " + "; ".join(reasons))
@@ -55,9 +58,6 @@ def fetch_stage(
         if not store.create(key, bundle.model_dump_json(indent=1).encode(), JSON):
             # Another delivery won the race: continue with what it stored.
             bundle = load_bundle(store, key)
-    # After the stories exist, and again on a repeated delivery until it is done: idempotent.
-    if not ledger.recorded(day, bundle.stories):
-        save_ledger(store, record(ledger, topic, day, bundle.stories))
     event = ArticlesFetched(
         run_id=run_id,
         topic=topic.slug,

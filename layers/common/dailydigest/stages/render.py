@@ -3,15 +3,20 @@ then announced. Deterministic output: a rerun writes nothing and makes no second
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from dailydigest.models.article import StoryBundle
 from dailydigest.models.digest import Digest
 from dailydigest.models.events import DigestWritten, PostPublished
+from dailydigest.news.ledger import remember_published
 from dailydigest.ports import Bus, PostFiles, Publisher, Store
 from dailydigest.settings import PublishSettings
 from dailydigest.store import keys
-from dailydigest.store.ops import write_if_changed
+from dailydigest.store.ops import read_if_present, write_if_changed
 from dailydigest.store.placement import place_post
+
+logger = logging.getLogger(__name__)
 
 Renderer = Callable[[Digest], tuple[str, bytes]]
 DEFAULT_COMMIT_MESSAGE = PublishSettings().commit_message
@@ -48,6 +53,8 @@ def render_stage(
         ),
     )
     result = publisher.publish(files)
+    # Published: now its stories count as covered (a day that failed before this stays news).
+    remember_coverage(store, digest)
     # After the commit: the archive links to the published post and never lists an unpublished one.
     archive_url = archive(digest, post_text, image_png, result.location) if archive else ""
     event = PostPublished(
@@ -65,3 +72,13 @@ def render_stage(
     )
     bus.publish(event)
     return event
+
+
+def remember_coverage(store: Store, digest: Digest) -> None:
+    """Record the published post's stories (those of its sources) in the topic's ledger."""
+    stored = read_if_present(store, keys.stories_key(digest.topic, digest.date))
+    if stored is None:  # a digest replayed without its day's stories: nothing to remember it by
+        logger.warning("no stories stored for the post, ledger unchanged", extra={"topic": digest.topic})
+        return
+    bundle = StoryBundle.model_validate_json(stored)
+    remember_published(store, bundle, [str(source.url) for source in digest.sources])

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import random
+import time
+from collections.abc import Callable
 from enum import Enum
 from typing import Final, Literal
 
-from dailydigest.errors import NotFoundError
+from dailydigest.errors import ConflictError, NotFoundError
 from dailydigest.models.article import StoryBundle
 from dailydigest.ports import Store
 
@@ -16,6 +20,12 @@ class _Unread(Enum):
 
 UNREAD: Final = _Unread.UNREAD
 JSON: Final = "application/json"
+UPDATE_ATTEMPTS: Final = 8
+"""Conditional writes tried before giving up: enough for a handful of writers of one key (a
+parallel backfill, several topics rendering at once), each retry after a short random pause."""
+_BACKOFF_SECONDS = 0.05
+
+logger = logging.getLogger(__name__)
 
 
 def read_if_present(store: Store, key: str) -> bytes | None:
@@ -56,3 +66,38 @@ def write_if_changed(
 def load_bundle(store: Store, key: str) -> StoryBundle:
     """The stories fetch stored at key."""
     return StoryBundle.model_validate_json(store.get(key))
+
+
+Change = Callable[[bytes | None], bytes | None]
+"""From the key's current bytes (None: absent) to the bytes to store (None: leave it as it is)."""
+
+
+def update(
+    store: Store,
+    key: str,
+    change: Change,
+    content_type: str = JSON,
+    attempts: int = UPDATE_ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
+    """Read-modify-write `key` without losing another writer's update; True when something was written.
+
+    Each attempt reads the key and its version, applies `change` to what is there now, and writes
+    only if the key is still at that version (compare-and-swap). A writer that lost the race
+    starts over from the winner's bytes, so both changes end up stored. `change` runs once per
+    attempt: its result must depend only on the bytes it is given, and anything else it does
+    (writing pages derived from them) must be safe to repeat. ConflictError after `attempts`
+    losses in a row (more writers of one key than the retries can serve).
+    """
+    for attempt in range(1, attempts + 1):
+        current = store.get_versioned(key)
+        data, version = current if current is not None else (None, None)
+        new = change(data)
+        if new is None or new == data:
+            return False
+        if store.put_if(key, new, content_type, version):
+            return True
+        logger.info("conditional write lost a race, retrying", extra={"key": key, "attempt": attempt})
+        # Full jitter: writers that collided do not collide again in lockstep.
+        sleep(random.uniform(0, _BACKOFF_SECONDS * 2**attempt))  # noqa: S311 -- not cryptographic
+    raise ConflictError(f"{key} kept changing under {attempts} attempts to update it; try again")

@@ -1,10 +1,16 @@
-"""The S3 store: the same keys under an optional prefix, create-if-absent via IfNoneMatch."""
+"""The S3 store: the same keys under an optional prefix; create-if-absent via `IfNoneMatch: *`,
+compare-and-swap via `IfMatch` on the ETag (S3 conditional writes)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from dailydigest.errors import ConfigError, NotFoundError
+
+# S3 answers a failed condition with 412 PreconditionFailed, and a conditional write racing
+# another one on the same key with 409 ConditionalRequestConflict (retry); an IfMatch on a key
+# deleted meanwhile is 404 NoSuchKey. All mean: someone else changed the key, nothing written.
+_LOST_RACE = frozenset({"PreconditionFailed", "412", "ConditionalRequestConflict", "409"})
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -47,18 +53,39 @@ class S3Store:
         self.client.put_object(Bucket=self.bucket, Key=self.prefix + key, Body=data, ContentType=content_type)
 
     def create(self, key: str, data: bytes, content_type: str) -> bool:
+        return self.put_if(key, data, content_type, None)
+
+    def get_versioned(self, key: str) -> tuple[bytes, str] | None:
         try:
-            self.client.put_object(
-                Bucket=self.bucket,
-                Key=self.prefix + key,
-                Body=data,
-                ContentType=content_type,
-                IfNoneMatch="*",
-            )
+            response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
+        except self.client.exceptions.NoSuchKey:
+            return None
+        return response["Body"].read(), response["ETag"]
+
+    def put_if(self, key: str, data: bytes, content_type: str, version: str | None) -> bool:
+        from botocore.exceptions import ParamValidationError  # loaded with the client already
+
+        bucket, full_key = self.bucket, self.prefix + key
+        try:
+            if version is None:
+                self.client.put_object(
+                    Bucket=bucket, Key=full_key, Body=data, ContentType=content_type, IfNoneMatch="*"
+                )
+            else:
+                self.client.put_object(
+                    Bucket=bucket, Key=full_key, Body=data, ContentType=content_type, IfMatch=version
+                )
+        except self.client.exceptions.NoSuchKey:
+            return False
         except self.client.exceptions.ClientError as exc:
-            if _error_code(exc) in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
+            if _error_code(exc) in _LOST_RACE or (version is not None and _error_code(exc) == "NoSuchKey"):
                 return False
             raise
+        except ParamValidationError as exc:
+            # An SDK older than S3's conditional writes refuses the parameter before sending.
+            raise ConfigError(
+                f"this boto3/botocore cannot make S3 conditional writes (needs botocore >= 1.35.69): {exc}"
+            ) from None
         return True
 
     def exists(self, key: str) -> bool:

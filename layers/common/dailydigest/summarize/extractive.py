@@ -23,6 +23,7 @@ from dailydigest.locales import facts_for
 from dailydigest.models.article import Story
 from dailydigest.models.digest import Analysis, Digest, Highlight, Implications, Source
 from dailydigest.models.topic import Topic
+from dailydigest.news.fingerprint import facts
 from dailydigest.news.text import (
     ENGLISH_STOPWORDS,
     contains_any,
@@ -337,8 +338,14 @@ def _highlight(
     story: Story, index: int, picker: _Picker, sources: Sequence[tuple[Source, int]], locale: str
 ) -> Highlight:
     pool = [s for s in picker.all if s.story == index]
-    # A highlight opens with the best lead sentence (news leads summarise), then adds other facts.
-    leads = picker.take(picker.ranked(s for s in pool if s.position == 0)[:1])
+    # A highlight opens with the best lead sentence (news leads summarise), then adds other facts;
+    # an update opens with the sentence telling most of what is new (fetch found those facts).
+    news = set(story.new_facts) if story.is_update else set()
+    telling = [s for s in pool if news & facts(s.text)]
+    if telling:
+        leads = picker.take(sorted(picker.ranked(telling), key=lambda s: -len(news & facts(s.text)))[:1])
+    else:
+        leads = picker.take(picker.ranked(s for s in pool if s.position == 0)[:1])
     rest = picker.diverse(
         [s for s in pool if s not in leads], (3 if len(story.articles) > 1 else 2) - len(leads)
     )
