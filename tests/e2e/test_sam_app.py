@@ -162,6 +162,6 @@ def test_built_handlers_run_their_sample_events(built: Path, repo_root: Path, tm
 
     assert outcomes["FetchFunction"]["outcome"] == "fetched"
     assert outcomes["SummarizeFunction"]["digest_key"] == "data/qwen/2026-11-28/digest.json"
-    assert outcomes["RenderFunction"]["post_path"] == "_posts/2026-11-28-qwen-daily.md"
-    assert (tmp_path / "site" / "_posts" / "2026-11-28-qwen-daily.md").is_file()
+    assert outcomes["RenderFunction"]["post_path"] == "_posts/2026-11-28-qwen-daily-2026-11-28.md"
+    assert (tmp_path / "site" / "_posts" / "2026-11-28-qwen-daily-2026-11-28.md").is_file()
     assert (tmp_path / "site" / "assets/img/posts/2026-11-28-qwen-infographic.png").is_file()

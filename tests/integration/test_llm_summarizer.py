@@ -539,7 +539,7 @@ def test_dailydigest_run_writes_an_llm_digest(server: FakeOpenAI, tmp_path: Path
     assert "summarizer llm" in " ".join(result.stdout.split())
     assert "digest     llm ->" in result.stdout
     assert len(server.completions) == 1
-    post = (tmp_path / "site" / "_posts" / "2026-11-28-qwen-daily.md").read_text(encoding="utf-8")
+    post = (tmp_path / "site" / "_posts" / "2026-11-28-qwen-daily-2026-11-28.md").read_text(encoding="utf-8")
     assert post.rstrip().endswith("*本文由 AI 自動生成，彙整自 10 篇新聞來源。*")
     stored = json.loads(
         (tmp_path / "var" / "store" / "data" / "qwen" / "2026-11-28" / "digest.json").read_text()

@@ -18,7 +18,8 @@ DigestError                      ends a run with one clear line (the CLI exits 1
 │   └── DigestInProgress         another delivery holds the digest's claim: retry later
 ├── PublishError                 the post could not be published
 ├── PostFormatError              a post that does not follow the post format
-└── DeliveryError                a target handler raised while handling a local event
+├── DeliveryError                a target handler raised while handling a local event
+└── SourcesDownError             every news source failed: an outage, not a quiet day
 """
 
 from __future__ import annotations
@@ -106,6 +107,10 @@ class PostFormatError(DigestError, ValueError):
 
 class DeliveryError(DigestError):
     """A target handler raised while handling an event."""
+
+
+class SourcesDownError(DigestError):
+    """Every news source failed, or nearly every request got no answer: an outage, not a quiet day."""
 
 
 def describe_validation_error(exc: ValidationError, names: Mapping[str, str] | None = None) -> str:

@@ -7,8 +7,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from dailydigest.boundary import parse_request
-from dailydigest.commands.local import LocalPipeline, load_settings, local_pipeline
+from dailydigest.commands.local import LocalPipeline, load_settings, local_pipeline, request_for
+from dailydigest.commands.progress import showing_progress
 from dailydigest.errors import BadInput
 from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
 from dailydigest.models.requests import FetchRequest
@@ -58,13 +58,18 @@ def days_to_run(args: argparse.Namespace) -> list[str | None]:
 
 def command(args: argparse.Namespace) -> int:
     settings = load_settings(args.topics)
-    requests = [parse_request({"topic": args.topic, "date": day}, FetchRequest) for day in days_to_run(args)]
+    requests = [request_for(args.topic, day) for day in days_to_run(args)]
     with local_pipeline(settings) as pipeline:
         pipeline.services.topics.get(args.topic)  # unknown topic or bad topics file: stop before any write
-        for index, request in enumerate(requests):
-            if index:
-                print()
-            run_one(pipeline, request)
+        # The publisher's configuration (a missing GitHub token, say) is checked before fetch and
+        # summarize spend time and LLM money on a post that could not be published.
+        pipeline.services.store  # noqa: B018 - a store path that is a file, say
+        pipeline.services.publisher  # noqa: B018 - building it is the check
+        with showing_progress(pipeline.services):
+            for index, request in enumerate(requests):
+                if index:
+                    print()
+                run_one(pipeline, request)
     return 0
 
 

@@ -16,8 +16,18 @@ def add_parser(commands: Any) -> None:
         description="List the run records kept in the store, newest first.",
     )
     runs.add_argument("topic", metavar="TOPIC", nargs="?", help="only this topic")
-    runs.add_argument("--limit", type=int, default=20, help="rows to show (default 20)")
+    runs.add_argument("--limit", type=positive_int, default=20, help="rows to show (default 20, at least 1)")
     runs.set_defaults(handler=command)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
 
 
 COLUMNS = ("run", "topic", "date", "stages", "outcome", "ms", "generator/model", "tokens", "cost $", "commit")
@@ -27,7 +37,7 @@ def command(args: argparse.Namespace) -> int:
     from dailydigest.wiring import Services
 
     services = Services(load_settings())
-    summaries = list_runs(services.store, args.topic)[: max(args.limit, 1)]
+    summaries = list_runs(services.store, args.topic)[: args.limit]
     if not summaries:
         print("no runs recorded" + (f" for {args.topic}" if args.topic else ""))
         return 0
@@ -52,7 +62,7 @@ def _row(summary: RunSummary) -> tuple[str, ...]:
         summary.first.run_id,
         summary.first.topic,
         summary.first.date.isoformat(),
-        ",".join(summary.stages),
+        ",".join(f"{stage}×{n}" if n > 1 else stage for stage, n in summary.attempts.items()),
         summary.outcome,
         str(summary.duration_ms),
         model,
