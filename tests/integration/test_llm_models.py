@@ -201,7 +201,10 @@ def test_dailydigest_run_publishes_the_llm_digest_of_a_model_with_habits(
     assert result.returncode == 0, result.stderr
     assert "digest     llm -> data/qwen/2026-11-28/digest.json" in result.stdout
     assert len(server.completions) == 1
-    post = (tmp_path / "site" / "_posts" / "2026-11-28-qwen-daily.md").read_text(encoding="utf-8")
+    # The post as published (the store keeps the same text whatever the blog's post path).
+    post = (tmp_path / "var" / "store" / "data" / "qwen" / "2026-11-28" / "post.md").read_text(
+        encoding="utf-8"
+    )
     parsed = parse_post(post)  # the post format's rules: the reference's shape
     assert parsed.generator == "llm" and parsed.trend_overview == answer()["trend_overview"]
     for leftover in ("<think>", "草稿", "```", "Sure!", "'trend_overview'"):
