@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dailydigest.boundary import parse_request
+from dailydigest.errors import SourcesDownError
 from dailydigest.handling import no_news, resolve, run_stage
 from dailydigest.models.events import NoNews
 from dailydigest.models.requests import FetchRequest
@@ -34,7 +35,13 @@ def lambda_handler(event: dict[str, Any], context: Any, services: Services | Non
     with run_stage(deps, "fetch", run_id, topic.slug, day, payload) as record:
         if request.topic_definition is not None:
             logger.info("ad-hoc topic", topic=topic.slug, queries=len(topic.queries), feeds=len(topic.feeds))
-        outcome = fetch_stage(topic, day, run_id, deps.sources, deps.store, deps.bus)
+        try:
+            outcome = fetch_stage(topic, day, run_id, deps.sources, deps.store, deps.bus, deps.fetch_tally)
+        except SourcesDownError as exc:
+            # An outage is not a quiet day: the run fails, SourcesDown feeds its alarm.
+            count("SourcesDown")
+            logger.error("news sources down", topic=topic.slug, date=day.isoformat(), reason=str(exc)[:500])
+            raise
         if isinstance(outcome, NoNews):
             return no_news(record, outcome)
         record.outputs = {"stories": outcome.stories_key}

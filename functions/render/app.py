@@ -28,6 +28,7 @@ def lambda_handler(event: dict[str, Any], context: Any, services: Services | Non
             deps.bus,
             archive,
             settings.publish.commit_message,
+            settings.publish.post_path,
         )
         record.outputs = {
             "post": published.post_key,

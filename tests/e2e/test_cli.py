@@ -50,12 +50,20 @@ def test_run_publishes_post_image_and_artifacts(
 ) -> None:
     workdir, result = first_run
     assert result.returncode == 0, result.stderr
-    post = workdir / "site" / "_posts" / f"{DAY}-qwen-daily.md"
+    post = workdir / "site" / "_posts" / f"{DAY}-qwen-daily-{DAY}.md"
     image = workdir / "site" / "assets" / "img" / "posts" / f"{DAY}-qwen-infographic.png"
     assert post.read_text(encoding="utf-8").startswith("---\nlayout: post\n")
     assert image.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     stored = sorted(p.name for p in (workdir / "var" / "store" / "data" / "qwen" / DAY).iterdir())
-    assert stored == ["digest.json", "infographic.png", "post.md", "stories.json"]
+    # digest.claim: the summarize delivery that paid for the digest (a duplicate waits on it).
+    assert stored == [
+        "digest.claim",
+        "digest.json",
+        "infographic.png",
+        "placement.json",
+        "post.md",
+        "stories.json",
+    ]
     # The report says which adapters ran and where everything went.
     for fragment in (
         "store",
@@ -64,7 +72,7 @@ def test_run_publishes_post_image_and_artifacts(
         "extractive",
         "local git repository",
         "committed",
-        f"_posts/{DAY}-qwen-daily.md",
+        f"_posts/{DAY}-qwen-daily-{DAY}.md",
     ):
         assert fragment in result.stdout
 
@@ -117,6 +125,13 @@ def test_jekyll_builds_the_published_site_strictly(
         (["run", "Not A Slug"], "topic"),
         (["run", "qwen", "--topics", "missing.yaml"], "topics file not found"),
         (["run", "qwen", "--topics", "bad.yaml"], "not valid YAML"),
+        (["replay", "llama", DAY], "unknown topic 'llama'"),  # and no run record
+        (["replay", "qwen", "2026-02-30"], "bad date '2026-02-30'"),
+        (["runs", "--limit", "0"], "argument --limit: 0 is less than 1"),
+        (["runs", "--limit", "many"], "'many' is not a whole number"),
+        (["invoke", "qwen", "--date", "tomorrow"], "is not YYYY-MM-DD"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["run"], "the following arguments are required: TOPIC"),
     ],
 )
 def test_bad_input_is_one_line_nonzero_and_writes_nothing(
@@ -124,7 +139,7 @@ def test_bad_input_is_one_line_nonzero_and_writes_nothing(
 ) -> None:
     (tmp_path / "bad.yaml").write_text("qwen: {name: [oops\n")
     before = sorted(p.name for p in tmp_path.iterdir())
-    if "--topics" not in args:
+    if "--topics" not in args and args[0] in ("run", "replay"):
         args = [*args, "--topics", str(SAMPLE_TOPICS)]
     result = dailydigest(*args, cwd=tmp_path)
     assert result.returncode == 2
@@ -132,6 +147,8 @@ def test_bad_input_is_one_line_nonzero_and_writes_nothing(
     assert len(lines) == 1 and lines[0].startswith("dailydigest: error:") and fragment in lines[0], (
         result.stderr
     )
+    # In the user's words: no internal model names, no pydantic phrasing
+    assert "FetchRequest" not in lines[0] and "Input should" not in lines[0] and "Value error" not in lines[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
@@ -183,7 +200,7 @@ def test_backfill_runs_each_day_once(tmp_path: Path) -> None:
     result = dailydigest(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     posts = sorted(p.name for p in (tmp_path / "site" / "_posts").iterdir())
-    assert posts == ["2026-11-27-qwen-daily.md", "2026-11-28-qwen-daily.md"]
+    assert posts == ["2026-11-27-qwen-daily-2026-11-27.md", "2026-11-28-qwen-daily-2026-11-28.md"]
     assert result.stdout.count("committed") == 2
 
 

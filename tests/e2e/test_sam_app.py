@@ -246,7 +246,7 @@ def test_built_handlers_run_their_sample_events(built: Path, repo_root: Path, tm
 
     assert outcomes["FetchFunction"]["outcome"] == "fetched"
     assert outcomes["SummarizeFunction"]["digest_key"] == "data/qwen/2026-11-28/digest.json"
-    assert outcomes["RenderFunction"]["post_path"] == "_posts/2026-11-28-qwen-daily.md"
+    assert outcomes["RenderFunction"]["post_path"] == "_posts/2026-11-28-qwen-daily-2026-11-28.md"
     assert (tmp_path / "store" / "data" / "qwen" / "2026-11-28" / "post.md").is_file()
     assert (tmp_path / "store" / "data" / "qwen" / "2026-11-28" / "infographic.png").stat().st_size > 10_000
 

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dailydigest.bus.local import LocalBus, LocalContext, load_handler
-from dailydigest.errors import BadEventError, ConfigError
+from dailydigest.errors import BadEventError, ConfigError, SourcesDownError
 from dailydigest.models.events import ArticlesFetched, NoNews
-from dailydigest.settings import Settings
+from dailydigest.settings import FetchSettings, Settings
 from dailydigest.sources.feed import FeedSource
 from dailydigest.store.local import DirectoryStore
 from dailydigest.web.mirror import MirrorWebClient
@@ -83,7 +83,8 @@ def test_the_schedule_payload_fetches_today_in_the_topic_time_zone(handler: Any,
 
     assert outcome["date"] in (before.isoformat(), after.isoformat())  # a run may straddle midnight
     # The run is recorded under that day, whatever news the sample web has for it
-    assert f"runs/qwen/{outcome['date']}/{outcome['run_id']}/fetch.json" in _stored(store_dir, runs=True)
+    prefix = f"runs/qwen/{outcome['date']}/{outcome['run_id']}/fetch-"
+    assert [key for key in _stored(store_dir, runs=True) if key.startswith(prefix)]
 
 
 def test_an_ad_hoc_topic_is_fetched_under_its_own_slug(handler: Any, store_dir: Path) -> None:
@@ -107,7 +108,7 @@ def test_too_little_news_is_announced_and_nothing_is_stored(
     assert [type(e) for e in bus.events] == [NoNews]
     # No stories and no ledger entry; only the run's own record, saying why
     [record] = _stored(store_dir, runs=True)
-    assert record == f"runs/quiet/2026-11-28/{outcome['run_id']}/fetch.json"
+    assert record.startswith(f"runs/quiet/2026-11-28/{outcome['run_id']}/fetch-")
     assert '"outcome": "no_news"' in (store_dir / record).read_text()
 
 
@@ -180,3 +181,46 @@ def test_no_rule_routes_no_news() -> None:
 
     assert delivery.envelope["detail-type"] == "NoNews"
     assert delivery.targets == ()
+
+
+class _Unreachable:
+    """A batch web client for which every host is down (connection refused)."""
+
+    def get(self, url: str) -> Any:
+        raise OSError("connection refused")
+
+    def get_many(self, requests: Any) -> list[Any]:
+        from dailydigest.ports import FetchFailure
+
+        return [FetchFailure(r.url, "connect error: [Errno 111] Connection refused") for r in requests]
+
+    def describe(self) -> str:
+        return "unreachable"
+
+
+def test_every_source_down_fails_the_run_records_why_and_counts_sources_down(
+    store_dir: Path, bus: RecordingBus, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the network is down for every feed (and metrics are on, as in Lambda)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "dailydigest-fetch")
+    settings = Settings(
+        topics_file=REPO_ROOT / "topics.yaml",
+        template_file=REPO_ROOT / "template.yaml",
+        fetch=FetchSettings(google_news_url=None),
+    )
+    install(Services(settings, store=DirectoryStore(store_dir), bus=bus, web=_Unreachable()))
+    fetch = load_handler(REPO_ROOT / "functions" / "fetch", "app.lambda_handler", "FetchFunction")
+    try:
+        # When the day is fetched
+        with pytest.raises(SourcesDownError, match=r"(\d+) of \1 requests got no answer"):
+            fetch({"topic": "qwen", "date": "2026-11-28"}, LocalContext("FetchFunction"))
+    finally:
+        install(None)
+    # Then nothing was announced or stored, the run record says failed and why, and the metric fired
+    assert bus.events == []
+    [record] = _stored(store_dir, runs=True)
+    saved = (store_dir / record).read_text()
+    assert '"outcome": "failed"' in saved and "Connection refused" in saved
+    emitted = capsys.readouterr().out
+    assert '"SourcesDown"' in emitted

@@ -87,7 +87,10 @@ def test_a_reply_that_is_not_a_chat_completion_is_one_clear_failure(
 
 def test_fail_mode_turns_an_unusable_reply_into_one_error(server: FakeOpenAI) -> None:
     server.queue(Answer(200, "<html>sign in</html>", _HTML))
-    with pytest.raises(LlmError, match=r"qwen 2026-03-12: no model could answer .*not a chat completion"):
+    with pytest.raises(
+        LlmError,
+        match=r"qwen 2026-03-12: unusable response: not a chat completion; model test-model at 127\.0\.0\.1:",
+    ):
         make(server, on_failure="fail").summarize(topic(), DAY, stories())
 
 
@@ -281,6 +284,7 @@ def test_a_run_that_falls_back_says_why_in_its_metrics(
     assert digest.generator == "extractive"
     found = recorded()
     assert found[metric] == ("Count", [1.0])
+    assert found["LlmFallbacks"] == ("Count", [1.0])  # the metric the template's fallback alarm watches
     assert "LlmDigestsWritten" not in found
 
 

@@ -133,10 +133,10 @@ def test_post_published_carries_the_commit_and_the_urls(stack: Stack) -> None:
     assert files[keys.post_path("qwen", SAMPLE_DATE)] == stack.store.get(event.post_key)
     assert files[keys.image_path("qwen", SAMPLE_DATE)] == stack.store.get(event.image_key)
     # ... the post's page on GitHub and its page in the archive
-    assert event.location == f"{stack.github.web_url}/octo/blog/blob/main/_posts/{DAY}-qwen-daily.md"
+    assert event.location == f"{stack.github.web_url}/octo/blog/blob/main/_posts/{DAY}-qwen-daily-{DAY}.md"
     assert event.archive_url == f"{ARCHIVE_URL}/posts/qwen/{DAY}.html"
     assert (event.post_path, event.image_path) == (
-        f"_posts/{DAY}-qwen-daily.md",
+        f"_posts/{DAY}-qwen-daily-{DAY}.md",
         f"assets/img/posts/{DAY}-qwen-infographic.png",
     )
     # And exactly that event went to the bus, and survives the trip as EventBridge detail JSON
@@ -184,3 +184,43 @@ def test_a_github_failure_leaves_no_archive_page_and_announces_nothing(stack: St
     assert stack.github.head() == before
     assert stack.store.list("archive/") == []
     assert stack.bus.events == []
+
+
+def test_a_configured_post_path_is_used_and_a_rerun_finds_its_post(stack: Stack) -> None:
+    # Given DIGEST_POST_PATH names a blog's own layout for posts
+    template = "blog/_posts/{date}-{topic}-news-{date}.md"
+    archive = archiver(stack.store, ArchiveSettings(archive_url=ARCHIVE_URL))
+
+    def run() -> PostPublished:
+        return render_stage(
+            stack.written, stack.store, render_files, stack.publisher, stack.bus, archive, post_path=template
+        )
+
+    # When the day is rendered, then rendered again
+    first, again = run(), run()
+    # Then the post went to that path, and the rerun found it there: no second commit
+    assert first.post_path == f"blog/_posts/{DAY}-qwen-news-{DAY}.md"
+    assert first.post_path in stack.github.files(first.commit_sha or "")
+    assert (again.post_path, again.commit_sha, again.changed) == (first.post_path, first.commit_sha, False)
+    commits = len(stack.github.history())
+    assert run().commit_sha == first.commit_sha and len(stack.github.history()) == commits
+
+
+def test_a_rerun_after_the_post_path_changed_finds_the_days_post(stack: Stack) -> None:
+    # Given the day was published under the default post path
+    first = stack.render()
+    commits = len(stack.github.history())
+    # When it is rendered again after DIGEST_POST_PATH changed
+    archive = archiver(stack.store, ArchiveSettings(archive_url=ARCHIVE_URL))
+    again = render_stage(
+        stack.written,
+        stack.store,
+        render_files,
+        stack.publisher,
+        stack.bus,
+        archive,
+        post_path="blog/_posts/{date}-{topic}.md",
+    )
+    # Then the day's post is found where it is: no second post under the new name, no commit
+    assert (again.post_path, again.changed) == (first.post_path, False)
+    assert len(stack.github.history()) == commits

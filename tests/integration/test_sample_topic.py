@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 import pytest
@@ -11,6 +12,9 @@ from dailydigest.models.article import Article, StoryBundle
 from dailydigest.models.digest import Digest
 from dailydigest.models.topic import Topic
 from dailydigest.news.gather import gather_stories
+from dailydigest.news.text import cjk_ratio, normalize, split_sentences, tokens
+from dailydigest.render.parse import parse_post
+from dailydigest.render.post import render_post
 from dailydigest.sources.feed import FeedSource
 from dailydigest.summarize.extractive import ExtractiveSummarizer
 from dailydigest.topics import load_topics
@@ -118,3 +122,103 @@ def test_the_extractive_digest_is_valid_and_cites_every_article(bundle: StoryBun
     cited = sorted(i for highlight in digest.highlights for i in highlight.source_ids)
     assert cited == [source.id for source in digest.sources]
     assert "Qwen4" in digest.tags
+
+
+# --- the extractive post a newcomer reads first (make demo) ------------------------------------------------
+
+_POINTING_BACK = (
+    "這是",
+    "這些",
+    "這項",
+    "此舉",
+    "該公司",
+    "他們",
+    "它",
+    "然而",
+    "不過",
+    "相比之下",
+    "This ",
+    "It ",
+)
+_NEWSROOM = ("編輯部", "我們", "筆者", "本報", "小編")
+_FOREIGN_EXCERPT = re.compile(r"^.+的英文報導摘錄：「.+」$")
+_CREDITED = re.compile(r"^「(.+)」，[^，。]+指出。$")
+
+
+def _body_sentences(digest: Digest) -> list[tuple[str, str]]:
+    sections = [
+        ("overview", digest.trend_overview),
+        *((f"highlight {i}", h.body) for i, h in enumerate(digest.highlights, 1)),
+        ("significance", digest.analysis.significance),
+        ("comparison", digest.analysis.comparison),
+        ("market impact", digest.analysis.market_impact),
+        *((f"key point {i}", text) for i, text in enumerate(digest.key_points, 1)),
+        *((f"developers {i}", text) for i, text in enumerate(digest.implications.developers, 1)),
+        *((f"users {i}", text) for i, text in enumerate(digest.implications.users, 1)),
+    ]
+    return [(where, sentence) for where, text in sections for sentence in split_sentences(text)]
+
+
+def _quote_of(sentence: str) -> str:
+    credited = _CREDITED.match(sentence)
+    return credited.group(1) if credited else sentence
+
+
+def test_the_demo_post_quotes_no_sentence_twice(digest: Digest) -> None:
+    seen: dict[str, str] = {}
+    for where, sentence in _body_sentences(digest):
+        key = normalize(_quote_of(sentence))
+        assert key not in seen, f"{sentence!r} in {seen.get(key)} and {where}"
+        seen[key] = where
+
+
+def test_no_highlight_says_the_same_thing_twice(digest: Digest) -> None:
+    figure = re.compile(r"(?<![\w.-])\d+\.\d+%?|(?<![\w.-])\d+%")
+    for highlight in digest.highlights:
+        sentences = split_sentences(highlight.body)
+        for index, left in enumerate(sentences):
+            for right in sentences[index + 1 :]:
+                assert not set(figure.findall(left)) & set(figure.findall(right)), (left, right)
+                shared = set(tokens(left)) & set(tokens(right))
+                assert len(shared) < 0.6 * min(len(set(tokens(left))), len(set(tokens(right)))), (left, right)
+
+
+def test_overview_and_highlights_are_written_in_the_topics_language(digest: Digest) -> None:
+    for paragraph in [digest.trend_overview, *(h.body for h in digest.highlights)]:
+        if _FOREIGN_EXCERPT.match(paragraph):
+            continue  # one short excerpt of an English-only story, marked as such
+        assert cjk_ratio(paragraph) >= 0.3, paragraph
+    assert not any(_FOREIGN_EXCERPT.match(text) for text in [*digest.key_points, digest.trend_overview])
+    english_only = [h for h in digest.highlights if h.headline.endswith("（英文報導）")]
+    assert len(english_only) == 1 and _FOREIGN_EXCERPT.match(english_only[0].body)
+
+
+def test_no_quote_leans_on_context_it_left_behind(digest: Digest) -> None:
+    for where, sentence in [
+        *_body_sentences(digest),
+        *(("ai_summary", s) for s in split_sentences(digest.ai_summary)),
+    ]:
+        quote = _quote_of(sentence)
+        subject = re.sub(r"^[^，。]{1,24}?(?:表示|指出|認為|分析)，", "", quote)
+        assert not quote.startswith(_POINTING_BACK) and not subject.startswith(_POINTING_BACK), (
+            where,
+            sentence,
+        )
+        assert not any(word in re.sub(r"「[^」]*」", "", sentence) for word in _NEWSROOM), (where, sentence)
+
+
+def test_analysis_is_credited_or_plainly_absent(digest: Digest) -> None:
+    for paragraph in (
+        digest.analysis.significance,
+        digest.analysis.comparison,
+        digest.analysis.market_impact,
+    ):
+        sentences = split_sentences(paragraph)
+        if sentences == [sentences[0]] and sentences[0].startswith("今天的來源沒有"):
+            continue
+        assert all(_CREDITED.match(sentence) for sentence in sentences), paragraph
+
+
+def test_the_demo_post_follows_the_post_format(digest: Digest) -> None:
+    parsed = parse_post(render_post(digest))
+    assert [h.headline for h in parsed.highlights] == [h.headline for h in digest.highlights]

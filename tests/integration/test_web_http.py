@@ -418,3 +418,72 @@ def test_https_refuses_a_certificate_for_another_name(tmp_path: Path) -> None:
         assert isinstance(result, FetchFailure)
         assert "certificate" in result.reason.lower()
         assert web.requests == []
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http:x",  # a scheme and no host: httpx.InvalidURL from URL.join, not an HTTPError
+        "http://[::1",  # an unclosed IPv6 literal
+        "http://exa mple.example/",  # a space in the host
+        "https://x.example:99999/",  # a port out of range
+        "http://\x7f.example/",  # a non-printable character
+        "javascript:alert(1)",  # a scheme that is not fetched
+    ],
+)
+def test_a_malformed_redirect_fails_that_page_only(web: LoopbackWeb, location: str) -> None:
+    # Given a batch where one page redirects to a Location httpx cannot follow
+    web.add("/good.html", PAGE)
+    web.redirect("/bad", location)
+    # When the batch is fetched
+    results = client(web).get_many(
+        [WebRequest(web.url("/bad"), HTML), WebRequest(web.url("/good.html"), HTML)]
+    )
+    # Then that page failed with a reason, and the other page still came
+    assert isinstance(results[0], FetchFailure) and results[0].reason
+    assert isinstance(results[1], WebResponse) and results[1].status == 200
+
+
+def _raw_server(answer: bytes) -> tuple[socket.socket, int]:
+    """A loopback server that answers every connection with `answer` bytes, whatever was asked."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65_536)
+                conn.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, listener.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n",  # an unreadable length
+        b"NOT HTTP AT ALL\r\n\r\n",  # not an HTTP status line
+        b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nshort",  # the body ends early
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",  # a bad chunk size
+    ],
+)
+def test_a_protocol_error_fails_that_page_only(web: LoopbackWeb, answer: bytes) -> None:
+    listener, port = _raw_server(answer)
+    web.add("/good.html", PAGE)
+    try:
+        fetcher = client(web, allow=[f"127.0.0.1:{port}"], read_timeout=2.0)
+        results = fetcher.get_many(
+            [WebRequest(f"http://127.0.0.1:{port}/page", HTML), WebRequest(web.url("/good.html"), HTML)]
+        )
+    finally:
+        listener.close()
+    assert isinstance(results[0], FetchFailure) and results[0].reason
+    assert isinstance(results[1], WebResponse) and results[1].status == 200

@@ -118,8 +118,11 @@ class FakeGitHub:
         default_branch: str = "main",
         prefix: str = "",
         empty: bool = False,
+        can_push: bool = True,
     ) -> None:
         self.owner, self.name, self.token = owner, name, token
+        # What GitHub reports in the repository's `permissions` for the token's user.
+        self.can_push = can_push
         self.default_branch, self.prefix = default_branch, prefix.rstrip("/")
         self.repo = Repo.init_bare(str(root), mkdir=True, default_branch=default_branch.encode())
         self.calls: list[Call] = []
@@ -342,6 +345,13 @@ class FakeGitHub:
             "default_branch": self.default_branch,
             "size": 0 if self._is_empty() else 1,
             "html_url": f"{self.web_url}/{self.owner}/{self.name}",
+            "permissions": {
+                "admin": False,
+                "maintain": False,
+                "push": self.can_push,
+                "triage": self.can_push,
+                "pull": True,
+            },
         }
 
     def _create_blob(self, body: dict[str, Any]) -> tuple[int, Any]:

@@ -72,8 +72,17 @@ def chat(
     completion_tokens: int = 800,
     model: str = "test-model",
     usage: bool = True,
+    reasoning_content: str | None = None,
+    reasoning: str | None = None,
 ) -> Answer:
-    """A successful chat completion whose message content is `content`."""
+    """A successful chat completion whose message content is `content`; `reasoning_content`
+    (DeepSeek, DashScope, older vLLM) and `reasoning` (vLLM 0.10+, OpenRouter, Ollama) carry a
+    reasoning model's thoughts beside it, as those endpoints send them."""
+    message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": None}
+    if reasoning_content is not None:
+        message["reasoning_content"] = reasoning_content
+    if reasoning is not None:
+        message["reasoning"] = reasoning
     body: dict[str, Any] = {
         "id": "chatcmpl-test",
         "object": "chat.completion",
@@ -82,7 +91,7 @@ def chat(
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": None},
+                "message": message,
                 "finish_reason": finish_reason,
                 "logprobs": None,
             }
@@ -111,6 +120,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         return
+
+    def do_GET(self) -> None:
+        # The model list (`GET /v1/models`), when the test gave the fake one; else 404 as some
+        # OpenAI-compatible servers answer.
+        fake = self.server.fake
+        with fake._lock:
+            fake.requests.append(Request(self.path, {k.lower(): v for k, v in self.headers.items()}, {}))
+        if self.path.rstrip("/").endswith("/models") and fake.models is not None:
+            data = [{"id": name, "object": "model", "created": 0, "owned_by": "test"} for name in fake.models]
+            status, payload = 200, json.dumps({"object": "list", "data": data}).encode()
+        else:
+            status, payload = 404, json.dumps(error(404, f"no route {self.path}").body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0") or 0)
@@ -152,7 +178,8 @@ class _Server(ThreadingHTTPServer):
 class FakeOpenAI:
     """The server; use as a context manager. `base_url` ends in /v1 like the real API's."""
 
-    def __init__(self) -> None:
+    def __init__(self, models: tuple[str, ...] | None = None) -> None:
+        self.models = models
         self._script: deque[Scripted] = deque()
         self._lock = threading.Lock()
         self.requests: list[Request] = []

@@ -22,7 +22,9 @@ def bench() -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize(("articles", "mode"), [(10, "single"), (30, "single"), (60, "map_reduce")])
+@pytest.mark.parametrize(
+    ("articles", "mode"), [(10, "single"), (30, "single"), (60, "single"), (150, "map_reduce")]
+)
 def test_prompts_stay_within_budget_and_below_naive_concatenation(
     bench: ModuleType, articles: int, mode: str
 ) -> None:
@@ -32,7 +34,10 @@ def test_prompts_stay_within_budget_and_below_naive_concatenation(
     figures = bench.measure(budget, stories)
     assert figures["mode"] == mode
     assert figures["prompt"] < bench.naive_tokens(stories)
+    assert figures["stories_covered"] == len(stories)  # every story can still be cited
     if mode == "single":
         assert figures["prompt"] <= budget.input_tokens
+    if articles == 30:  # a busy day: a briefing of every story, not the archive
+        assert figures["prompt"] <= min(budget.single_call_tokens, 0.15 * bench.naive_tokens(stories))
     # A typical answer fits well under the caps the requests carry.
     assert 0 < figures["completion"] < figures["completion_cap"]

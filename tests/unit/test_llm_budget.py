@@ -66,23 +66,39 @@ BUDGET = Budget(context_tokens=16_000, max_output_tokens=4_000, article_tokens=6
 
 def test_small_input_is_one_call_at_the_full_article_budget() -> None:
     measure = fake_measure(1000, 1)
-    plan = plan_digest(measure, measure, 10, BUDGET)
+    plan = plan_digest(measure, measure, 5, BUDGET)
     assert (plan.mode, plan.article_tokens) == ("single", 600)
 
 
 def test_medium_input_trims_articles_to_stay_in_one_call() -> None:
     measure = fake_measure(1000, 1)
-    plan = plan_digest(measure, measure, 30, BUDGET)
+    plan = plan_digest(measure, measure, 20, BUDGET)
     assert plan.mode == "single"
-    assert 200 <= plan.article_tokens < 600
-    assert measure(range(30), plan.article_tokens) <= BUDGET.input_tokens
+    assert BUDGET.min_article_tokens <= plan.article_tokens < 600
+    assert measure(range(20), plan.article_tokens) <= BUDGET.single_call_tokens
+
+
+def test_one_call_stays_a_briefing_even_when_the_context_allows_an_archive() -> None:
+    # A 128k context does not make the single-call prompt grow past its own budget.
+    wide = Budget(context_tokens=128_000, max_output_tokens=4_000, article_tokens=600)
+    measure = fake_measure(1000, 1)
+    plan = plan_digest(measure, measure, 20, wide)
+    assert plan.mode == "single"
+    assert measure(range(20), plan.article_tokens) <= wide.prompt_tokens < wide.input_tokens
+
+
+def test_past_the_prompt_budget_one_call_at_the_floor_while_the_context_holds_it() -> None:
+    measure = fake_measure(1000, 1)
+    plan = plan_digest(measure, measure, 60, BUDGET)
+    assert (plan.mode, plan.article_tokens) == ("single", BUDGET.min_article_tokens)
+    assert BUDGET.prompt_tokens < measure(range(60), plan.article_tokens) <= BUDGET.input_tokens
 
 
 def test_large_input_switches_to_map_reduce_with_batches_that_fit() -> None:
     measure = fake_measure(1000, 1)
-    plan = plan_digest(measure, measure, 60, BUDGET)
+    plan = plan_digest(measure, measure, 100, BUDGET)
     assert plan.mode == "map_reduce"
-    assert sorted(i for batch in plan.batches for i in batch) == list(range(60))
+    assert sorted(i for batch in plan.batches for i in batch) == list(range(100))
     assert len(plan.batches) > 1
     for batch, size in zip(plan.batches, plan.batch_article_tokens, strict=True):
         assert measure(batch, size) + BUDGET.notes_output_tokens(len(batch)) <= BUDGET.context_tokens

@@ -36,10 +36,10 @@ from tests.support.llm_fixtures import (
 
 
 def test_cache_key_is_stable_and_canonical() -> None:
-    key = cache_key(topic(), DAY, stories(), "v1", ["m"])
+    key = cache_key(topic(), DAY, stories(), "v2", ["m"])
     assert re.fullmatch(r"[0-9a-f]{64}", key)
     rebuilt = [type(s).model_validate(s.model_dump(mode="json")) for s in stories()]
-    assert cache_key(topic(), DAY, rebuilt, "v1", ["m"]) == key
+    assert cache_key(topic(), DAY, rebuilt, "v2", ["m"]) == key
     assert cache_path(key) == f"cache/digests/{key}.json"
 
 
@@ -48,11 +48,11 @@ def test_cache_key_is_stable_and_canonical() -> None:
     ["prompt version", "model", "fallback model", "story text", "story order", "locale", "date"],
 )
 def test_cache_key_changes_with_any_input_of_the_prompt(change: str) -> None:
-    base = cache_key(topic(), DAY, stories(), "v1", ["m"])
+    base = cache_key(topic(), DAY, stories(), "v2", ["m"])
     items = stories()
-    args = {"topic": topic(), "day": DAY, "stories": items, "prompt_version": "v1", "models": ["m"]}
+    args = {"topic": topic(), "day": DAY, "stories": items, "prompt_version": "v2", "models": ["m"]}
     if change == "prompt version":
-        args["prompt_version"] = "v2"
+        args["prompt_version"] = "v3"
     elif change == "model":
         args["models"] = ["other"]
     elif change == "fallback model":
@@ -244,7 +244,7 @@ def test_every_prompt_template_renders_in_every_locale(locale: str) -> None:
     for name in ("system", "digest", "notes", "repair"):
         text = prompts.render_prompt(name, locale, **context)  # type: ignore[arg-type]
         assert text.strip()
-    assert prompts.template_name("digest", locale) == f"{locale}/digest.v1.j2"
+    assert prompts.template_name("digest", locale) == f"{locale}/digest.v2.j2"
     with pytest.raises(ValueError, match="no prompts"):
         prompts.template_name("digest", "fr")
 

@@ -131,3 +131,36 @@ def test_each_pipeline_function_has_its_own_layer_over_the_common_one(template: 
         layer = template["Resources"][f"{stage}Layer"]
         assert layer["Metadata"]["BuildMethod"] == "makefile"
         assert (Path(__file__).resolve().parents[2] / "layers" / stage.lower() / "requirements.txt").is_file()
+
+
+def test_a_fallback_to_the_extractive_digest_raises_an_alarm(template: dict[str, Any]) -> None:
+    alarm = template["Resources"]["LlmFallbackAlarm"]["Properties"]
+    summarize = template["Resources"]["SummarizeFunction"]["Properties"]["Environment"]["Variables"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("DailyDigest", "LlmFallbacks")
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": summarize["POWERTOOLS_SERVICE_NAME"]}]
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+
+
+def test_an_outage_raises_the_sources_down_alarm(template: dict[str, Any]) -> None:
+    # The alarm watches the metric the fetch handler counts, under the fetch function's service name.
+    alarm = template["Resources"]["SourcesDownAlarm"]["Properties"]
+    fetch_env = template["Resources"]["FetchFunction"]["Properties"]["Environment"]["Variables"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("DailyDigest", "SourcesDown")
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": fetch_env["POWERTOOLS_SERVICE_NAME"]}]
+    assert alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    handler = (Path(__file__).resolve().parents[2] / "functions" / "fetch" / "app.py").read_text()
+    assert 'count("SourcesDown")' in handler
+
+
+def test_the_post_path_parameter_reaches_render(template: dict[str, Any]) -> None:
+    import re
+
+    from dailydigest.store.keys import DEFAULT_POST_PATH
+
+    render_env = template["Resources"]["RenderFunction"]["Properties"]["Environment"]["Variables"]
+    assert render_env["DIGEST_POST_PATH"] == {"Ref": "PostPath"}
+    pattern = re.compile(template["Parameters"]["PostPath"]["AllowedPattern"])
+    assert pattern.match("") and pattern.match(DEFAULT_POST_PATH)
+    assert not pattern.match("/etc/{date}.md") and not pattern.match("_posts/{topic}.md")

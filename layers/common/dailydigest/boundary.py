@@ -30,7 +30,14 @@ def parse_request(event: Any, model: type[Model]) -> Model:
     try:
         return parse(event=event, model=model)
     except ValidationError as exc:
-        raise BadEventError(f"bad {model.__name__}: {describe_validation_error(exc)}") from None
+        raise BadEventError(f"bad {_label(model)}: {describe_validation_error(exc)}") from None
+
+
+def _label(model: type[BaseModel]) -> str:
+    """What the caller sent, in its words: "run request", "ArticlesFetched event"."""
+    if issubclass(model, EventBridgeModel):
+        return model.__name__.removesuffix("Event") + " event"
+    return "run request" if model.__name__.endswith("Request") else model.__name__
 
 
 def parse_pipeline_event(event: Any, envelope: type[EventBridgeModel], detail: type[Detail]) -> Detail:

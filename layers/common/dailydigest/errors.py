@@ -14,10 +14,12 @@ DigestError                      ends a run with one clear line (the CLI exits 1
 │   ├── LlmError                 the LLM failed and DIGEST_LLM_ON_FAILURE=fail
 │   ├── ModelUnavailable         the endpoint could not be reached or refused the request
 │   ├── CostCapReached           the next call could take the run past its cost cap
-│   └── TimeBudgetSpent          too little of the run's time budget is left for a call
+│   ├── TimeBudgetSpent          too little of the run's time budget is left for a call
+│   └── DigestInProgress         another delivery holds the digest's claim: retry later
 ├── PublishError                 the post could not be published
 ├── PostFormatError              a post that does not follow the post format
-└── DeliveryError                a target handler raised while handling a local event
+├── DeliveryError                a target handler raised while handling a local event
+└── SourcesDownError             every news source failed: an outage, not a quiet day
 """
 
 from __future__ import annotations
@@ -90,6 +92,11 @@ class TimeBudgetSpent(SummarizeError):
     """Too little of the run's time budget is left for another call."""
 
 
+class DigestInProgress(SummarizeError):
+    """Another delivery holds a live claim on the digest and it did not appear in time: retry later
+    (by then the digest exists, or the claim is stale and is taken over)."""
+
+
 class PublishError(DigestError):
     """The post could not be published."""
 
@@ -100,6 +107,10 @@ class PostFormatError(DigestError, ValueError):
 
 class DeliveryError(DigestError):
     """A target handler raised while handling an event."""
+
+
+class SourcesDownError(DigestError):
+    """Every news source failed, or nearly every request got no answer: an outage, not a quiet day."""
 
 
 def describe_validation_error(exc: ValidationError, names: Mapping[str, str] | None = None) -> str:

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from dailydigest.errors import ConfigError, describe_validation_error
+from dailydigest.store.keys import DEFAULT_POST_PATH
 
 GithubRepo = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(@[A-Za-z0-9_./-]+)?$")
@@ -133,6 +134,10 @@ class LlmSettings(_Group):
         default_factory=lambda: dict(DEFAULT_LLM_PRICES), validation_alias=AliasChoices("DIGEST_LLM_PRICES")
     )
     json_mode: Literal["auto", "json_schema", "json_object", "none"] = setting("DIGEST_LLM_JSON_MODE", "auto")
+    preset: Literal["auto", "openai", "dashscope", "deepseek", "ollama", "vllm", "generic"] = setting(
+        "DIGEST_LLM_PRESET", "auto"
+    )
+    """The kind of endpoint (summarize/llm/presets.py); `auto` tells it from the address."""
     temperature: float | None = setting("DIGEST_LLM_TEMPERATURE", 0.3, ge=0, le=2)
     cost_cap_usd: float | None = setting("DIGEST_RUN_COST_CAP_USD", 0.50, ge=0)
     run_seconds: float | None = setting("DIGEST_LLM_RUN_SECONDS", 600.0, ge=10, le=900)
@@ -181,11 +186,21 @@ class PublishSettings(_Group):
         "DIGEST_COMMIT_MESSAGE", "{name} daily digest for {date}"
     )
     """Placeholders: {name} (display name), {topic} (slug), {date}."""
+    post_path: Annotated[str, StringConstraints(min_length=1, max_length=300)] = setting(
+        "DIGEST_POST_PATH", DEFAULT_POST_PATH
+    )
+    """The post's path in the blog repository; {date} and {topic} make it one file per topic and day."""
 
     @field_validator("commit_message")
     @classmethod
     def _message_placeholders(cls, value: str) -> str:
         _check_placeholders(value, "commit message", name="n", topic="t", date="d")
+        return value
+
+    @field_validator("post_path")
+    @classmethod
+    def _post_path_template(cls, value: str) -> str:
+        check_post_path(value)
         return value
 
     @property
@@ -209,8 +224,9 @@ class ArchiveSettings(_Group):
     blog_post_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)] | None = (
         setting("DIGEST_BLOG_POST_URL")
     )
-    """Where a post appears on the blog, e.g. https://me.github.io/posts/{topic}-daily/ (Jekyll permalinks
-    vary by theme); placeholders {topic}, {date}, {year}, {month}, {day}. Unset: link the committed file."""
+    """Where a post appears on the blog, e.g. https://me.github.io/posts/{topic}-daily-{date}/ (Chirpy's
+    default permalink with the default post path; Jekyll permalinks vary by theme); placeholders
+    {topic}, {date}, {year}, {month}, {day}. Unset: link the committed file."""
 
     @field_validator("blog_post_url")
     @classmethod
@@ -288,3 +304,19 @@ def _check_placeholders(template: str, what: str, **sample: str) -> None:
     except (KeyError, IndexError, ValueError) as exc:
         known = ", ".join("{" + name + "}" for name in sample)
         raise ValueError(f"{what} placeholders are {known} ({exc})") from None
+
+
+def check_post_path(template: str) -> None:
+    """A post path template names one Markdown file per topic and day inside the repository."""
+    _check_placeholders(template, "post path", topic="t", date="d")
+    if "{topic}" not in template or "{date}" not in template:
+        raise ValueError("post path needs both {topic} and {date}, or days and topics would share a post")
+    if not template.endswith((".md", ".markdown")):
+        raise ValueError("post path must name a Markdown file (.md or .markdown)")
+    from dailydigest.errors import PublishError
+    from dailydigest.publish.paths import checked_path
+
+    try:
+        checked_path(template.format(topic="topic", date="2026-01-01"))
+    except PublishError:
+        raise ValueError("post path must be relative, inside the repository, without '..'") from None

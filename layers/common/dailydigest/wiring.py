@@ -10,6 +10,7 @@ from pathlib import Path
 from dailydigest.errors import ConfigError
 from dailydigest.models.digest import Digest
 from dailydigest.models.topic import TopicsFile
+from dailydigest.news.outage import FetchTally
 from dailydigest.ports import ArticleSource, Bus, Publisher, Store, Summarizer, WebClient
 from dailydigest.settings import ArchiveSettings, Settings
 from dailydigest.store import keys
@@ -74,7 +75,10 @@ class Services:
             return S3Store.from_url(self.settings.store)
         from dailydigest.store.local import DirectoryStore
 
-        return DirectoryStore(Path(self.settings.store))
+        root = Path(self.settings.store)
+        if root.exists() and not root.is_dir():
+            raise ConfigError(f"DIGEST_STORE {root} is a file, not a directory")
+        return DirectoryStore(root)
 
     @cached_property
     def bus(self) -> Bus:
@@ -114,9 +118,11 @@ class Services:
             return self._sources
         from dailydigest.sources.feed import FeedSource
         from dailydigest.web.cache import PageCache
+        from dailydigest.web.tally import tallied
 
         fetch = self.settings.fetch
-        web = PageCache(self.web)
+        # Every download is counted, so the fetch stage can tell an outage from a quiet day.
+        web = PageCache(tallied(self.web, self.fetch_tally))
         feeds = FeedSource(web, max_page_bytes=fetch.max_bytes)
         if fetch.web_mirror is not None:
             return [feeds]
@@ -131,6 +137,11 @@ class Services:
 
             sources.append(NewsApiSource(web, self._news_api_key, fetch.news_api_url, fetch.max_bytes))
         return sources
+
+    @cached_property
+    def fetch_tally(self) -> FetchTally:
+        """What the web answered the sources during the current fetch (reset by each fetch)."""
+        return FetchTally()
 
     @cached_property
     def _news_api_key(self) -> str | None:

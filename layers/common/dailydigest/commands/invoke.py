@@ -7,7 +7,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from dailydigest.boundary import parse_request
-from dailydigest.errors import DigestError
+from dailydigest.commands.local import request_for
+from dailydigest.errors import BadInput, DigestError
 from dailydigest.models.requests import FetchRequest
 
 if TYPE_CHECKING:
@@ -35,11 +36,27 @@ def add_parser(commands: Any) -> None:
 
 def command(args: argparse.Namespace) -> int:
     import boto3
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
-    session = boto3.session.Session(region_name=args.region)
-    result = invoke_fetch(
-        args.topic, args.date, args.stack, session.client("cloudformation"), session.client("lambda")
-    )
+    request_for(args.topic, args.date)  # a bad topic or date is refused before AWS is asked
+    try:
+        session = boto3.session.Session(region_name=args.region)
+        result = invoke_fetch(
+            args.topic, args.date, args.stack, session.client("cloudformation"), session.client("lambda")
+        )
+    except NoRegionError:
+        raise BadInput("no AWS region: pass --region, or set AWS_REGION or a profile's region") from None
+    except NoCredentialsError:
+        raise BadInput(
+            "no AWS credentials: configure them (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID)"
+        ) from None
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        raise DigestError(
+            f"AWS refused: {error.get('Code', '')} {error.get('Message', '')}".strip()
+        ) from None
+    except BotoCoreError as exc:  # endpoint unreachable, a bad profile, an expired token ...
+        raise DigestError(f"AWS: {exc}") from None
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 

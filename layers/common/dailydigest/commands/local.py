@@ -12,11 +12,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
+from dailydigest.errors import BadInput
+from dailydigest.models.requests import FetchRequest
 from dailydigest.settings import Settings
 
 if TYPE_CHECKING:
     from dailydigest.bus.local import Delivery, LocalBus
     from dailydigest.wiring import Services
+
+
+def request_for(topic: str, day: str | None) -> FetchRequest:
+    """The run's request from the command line, or BadInput in the user's words (no model names)."""
+    try:
+        return FetchRequest.model_validate({"topic": topic, "date": day})
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        if field == "topic":
+            raise BadInput(
+                f"bad topic {topic!r}: a topic is a slug of lowercase letters, digits and dashes, e.g. qwen"
+            ) from None
+        if field == "date" and problem["type"] == "value_error":
+            raise BadInput(str(problem["msg"]).removeprefix("Value error, ")) from None
+        raise BadInput(f"bad date {day!r}: no such day (expected YYYY-MM-DD)") from None
 
 
 def load_settings(topics: str | None = None) -> Settings:
@@ -31,6 +51,8 @@ def quiet_observability(verbose: bool) -> None:
     """Logs go to stderr (stdout is the report); EMF metrics are for CloudWatch, not a terminal."""
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "dailydigest")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    # No X-Ray daemon on a laptop; and an AWS profile that does not exist must not stop a local run.
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     from dailydigest.observability import logger, route_module_logs
 
     for handler in logger.handlers:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dailydigest.boundary import parse_request
-from dailydigest.commands.local import load_settings, local_pipeline
+from dailydigest.commands.local import load_settings, local_pipeline, request_for
+from dailydigest.commands.progress import showing_progress
 from dailydigest.commands.run import report_deliveries
 from dailydigest.errors import BadInput
-from dailydigest.models.requests import FetchRequest
 from dailydigest.runs.ids import new_run_id
 from dailydigest.runs.records import stage_record
 from dailydigest.stages.replay import replay_stage
@@ -31,7 +30,7 @@ def add_parser(commands: Any) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
-    request = parse_request({"topic": args.topic, "date": args.date}, FetchRequest)
+    request = request_for(args.topic, args.date)
     day = request.date
     if day is None:  # the DATE argument is required; this only narrows the type
         raise BadInput("DATE is required")
@@ -39,12 +38,15 @@ def command(args: argparse.Namespace) -> int:
     run_id = new_run_id()
     with local_pipeline(settings) as pipeline:
         deps = pipeline.services
+        deps.topics.get(request.topic)  # an unknown topic writes nothing, not even a run record
+        deps.publisher  # noqa: B018 - the publisher's configuration, checked before the LLM is paid
         payload = request.model_dump(mode="json")
-        with stage_record(deps.store, "replay", run_id, request.topic, day, payload) as record:
-            outcome = replay_stage(request.topic, day, run_id, deps.store, deps.summarizer, pipeline.bus)
-            record.outcome = "changed" if outcome.changed else "unchanged"
-            record.outputs = {"digest": outcome.digest_key}
-        deliveries = pipeline.drain()
+        with showing_progress(deps):
+            with stage_record(deps.store, "replay", run_id, request.topic, day, payload) as record:
+                outcome = replay_stage(request.topic, day, run_id, deps.store, deps.summarizer, pipeline.bus)
+                record.outcome = "changed" if outcome.changed else "unchanged"
+                record.outputs = {"digest": outcome.digest_key}
+            deliveries = pipeline.drain()
     print(f"replay {run_id}: {request.topic} {day}")
     if not outcome.changed:
         print("  digest unchanged: nothing republished")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 from typing import Any
 
-from dailydigest.boundary import parse_request
-from dailydigest.commands.local import LocalPipeline, load_settings, local_pipeline
+from dailydigest.commands.local import LocalPipeline, load_settings, local_pipeline, request_for
+from dailydigest.commands.progress import showing_progress
 from dailydigest.errors import BadInput
 from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
 from dailydigest.models.requests import FetchRequest
+from dailydigest.ports import Store
+from dailydigest.store.ops import read_if_present
 
 MAX_BACKFILL_DAYS = 92
 
@@ -55,13 +58,18 @@ def days_to_run(args: argparse.Namespace) -> list[str | None]:
 
 def command(args: argparse.Namespace) -> int:
     settings = load_settings(args.topics)
-    requests = [parse_request({"topic": args.topic, "date": day}, FetchRequest) for day in days_to_run(args)]
+    requests = [request_for(args.topic, day) for day in days_to_run(args)]
     with local_pipeline(settings) as pipeline:
         pipeline.services.topics.get(args.topic)  # unknown topic or bad topics file: stop before any write
-        for index, request in enumerate(requests):
-            if index:
-                print()
-            run_one(pipeline, request)
+        # The publisher's configuration (a missing GitHub token, say) is checked before fetch and
+        # summarize spend time and LLM money on a post that could not be published.
+        pipeline.services.store  # noqa: B018 - a store path that is a file, say
+        pipeline.services.publisher  # noqa: B018 - building it is the check
+        with showing_progress(pipeline.services):
+            for index, request in enumerate(requests):
+                if index:
+                    print()
+                run_one(pipeline, request)
     return 0
 
 
@@ -75,10 +83,20 @@ def run_one(pipeline: LocalPipeline, request: FetchRequest) -> None:
         return
     for port, adapter in pipeline.services.describe().items():
         print(f"  {port:<10} {adapter}")
-    report_deliveries(pipeline.bus.deliveries[already:])
+    report_deliveries(pipeline.bus.deliveries[already:], pipeline.services.store)
 
 
-def report_deliveries(deliveries: list[Any]) -> None:
+def digest_line(detail: dict[str, Any], store: Store | None) -> str:
+    """Which summarizer wrote the digest; a fallback says so, with the reason, model and host."""
+    generator = str(detail["generator"])
+    stored = read_if_present(store, str(detail["digest_key"])) if store is not None else None
+    reason = json.loads(stored).get("fallback_reason") if stored else None
+    if reason:
+        generator = f"{generator} (LLM fell back: {' '.join(str(reason).split())})"
+    return f"  digest     {generator} -> {detail['digest_key']}"
+
+
+def report_deliveries(deliveries: list[Any], store: Store | None = None) -> None:
     for delivery in deliveries:
         detail, kind = delivery.envelope["detail"], delivery.envelope["detail-type"]
         if kind == ArticlesFetched.DETAIL_TYPE:
@@ -87,7 +105,7 @@ def report_deliveries(deliveries: list[Any]) -> None:
                 counts += f" ({detail['unresolved_count']} unresolved Google News links, headline only)"
             print(f"  fetched    {counts} -> {detail['stories_key']}")
         elif kind == DigestWritten.DETAIL_TYPE:
-            print(f"  digest     {detail['generator']} -> {detail['digest_key']}")
+            print(digest_line(detail, store))
         elif kind == PostPublished.DETAIL_TYPE:
             sha = detail["commit_sha"]
             if not sha:

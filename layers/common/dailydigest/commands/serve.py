@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import errno
 from pathlib import Path
 from typing import Any
 
 from dailydigest.commands.local import load_settings
-from dailydigest.errors import BadInput
+from dailydigest.errors import BadInput, DigestError
 
 
 def add_parser(commands: Any) -> None:
@@ -27,5 +28,14 @@ def command(args: argparse.Namespace) -> int:
     settings = load_settings()
     if settings.uses_s3:
         raise BadInput("serve reads a local store; the S3 archive is served by the stack's CloudFront")
-    serve(Path(settings.store).resolve(), args.host, args.port)
+    try:
+        serve(Path(settings.store).resolve(), args.host, args.port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise DigestError(
+                f"port {args.port} on {args.host} is in use: choose another with --port"
+            ) from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise BadInput(f"cannot listen on {args.host}: not an address of this machine") from None
+        raise
     return 0

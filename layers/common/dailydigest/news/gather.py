@@ -116,14 +116,19 @@ def _windowed(articles: Sequence[Article], window: Window, topic: Topic) -> list
 
 
 def gather_stories(
-    topic: Topic, day: dt.date, sources: Sequence[ArticleSource], memory: StoryMemory | None = None
+    topic: Topic,
+    day: dt.date,
+    sources: Sequence[ArticleSource],
+    memory: StoryMemory | None = None,
+    failed_sources: list[str] | None = None,
 ) -> StoryBundle:
     """The day's stories for a topic: windowed, deduplicated, clustered, screened, ranked and capped.
 
     With a memory (the story ledger), stories covered on earlier days are left out unless they
-    bring new information; those come after the day's new stories, marked as updates.
+    bring new information; those come after the day's new stories, marked as updates. A source
+    that raised is skipped and, given `failed_sources`, named there with its error.
     """
-    collected = _collect(topic, day, sources)
+    collected = _collect(topic, day, sources, failed_sources)
     window = window_for(topic, day)
     recent = _windowed(collected, window, topic)
     pages = drop_aggregator_copies(drop_duplicate_urls(preferred_first(recent)))
@@ -155,13 +160,17 @@ def usable_articles(bundle: StoryBundle) -> int:
     return sum(1 for story in bundle.stories for article in story.articles if article.body.strip())
 
 
-def _collect(topic: Topic, day: dt.date, sources: Sequence[ArticleSource]) -> list[Article]:
+def _collect(
+    topic: Topic, day: dt.date, sources: Sequence[ArticleSource], failed: list[str] | None
+) -> list[Article]:
     articles: list[Article] = []
     for source in sources:
         try:
             articles.extend(source.articles(topic, day))
-        except Exception:  # one failing source (an API outage) must not cost the other sources' news
+        except Exception as exc:  # one failing source (an API outage) must not cost the other sources' news
             logger.exception("source failed", extra={"source": type(source).__name__, "topic": topic.slug})
+            if failed is not None:
+                failed.append(f"{type(source).__name__}: {str(exc)[:200] or type(exc).__name__}")
     return articles
 
 

@@ -10,8 +10,9 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -42,6 +43,20 @@ class StageRecord(BaseModel):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
+# Told (record, "started" | "finished") around every stage: the CLI's progress lines on a terminal.
+StageWatcher = Callable[["StageRecord", str], None]
+_watcher: ContextVar[StageWatcher | None] = ContextVar("stage_watcher", default=None)
+
+
+@contextmanager
+def watching_stages(watcher: StageWatcher) -> Iterator[None]:
+    token = _watcher.set(watcher)
+    try:
+        yield
+    finally:
+        _watcher.reset(token)
+
+
 def input_hash(payload: Any) -> str:
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
@@ -61,6 +76,9 @@ def stage_record(
         input_hash=input_hash(payload),
     )
     clock = time.perf_counter()
+    watcher = _watcher.get()
+    if watcher is not None:
+        watcher(record, "started")
     try:
         yield record
         if record.outcome == "running":
@@ -71,12 +89,20 @@ def stage_record(
         raise
     finally:
         record.duration_ms = round((time.perf_counter() - clock) * 1000)
-        # Create-if-absent: a duplicate delivery of the same run keeps the first record.
-        store.create(
-            keys.run_record_key(topic, day, run_id, stage),
-            record.model_dump_json(indent=1).encode(),
-            "application/json",
-        )
+        _keep_attempt(store, record)
+        if watcher is not None:
+            watcher(record, "finished")
+
+
+def _keep_attempt(store: Store, record: StageRecord) -> None:
+    """Every attempt gets its own record (a retry that succeeds does not hide behind the first
+    failure); create-if-absent, so two attempts starting in the same microsecond both stay."""
+    stamp = record.started.strftime("%Y%m%dT%H%M%S%fZ")
+    data = record.model_dump_json(indent=1).encode()
+    for suffix in ("", *(f"-{n}" for n in range(1, 10))):
+        key = keys.run_record_key(record.topic, record.date, record.run_id, record.stage, stamp + suffix)
+        if store.create(key, data, "application/json"):
+            return
 
 
 def digest_facts(digest: Digest) -> dict[str, Any]:
@@ -87,8 +113,19 @@ def digest_facts(digest: Digest) -> dict[str, Any]:
     return facts
 
 
+FALLBACK_OUTCOME = "extractive fallback"
+
+
+def digest_outcome(digest: Digest) -> str:
+    """A summarize record's outcome: which summarizer wrote the post, and whether the LLM fell back
+    (so `runs` tells a fallback from an LLM post, and from a deliberately extractive setup)."""
+    if digest.fallback_reason:
+        return FALLBACK_OUTCOME
+    return "llm" if digest.generator == "llm" else "extractive"
+
+
 class RunSummary(BaseModel):
-    """All stage records of one run, in pipeline order, for the `runs` table."""
+    """All stage records of one run (every attempt), in pipeline order, for the `runs` table."""
 
     records: tuple[StageRecord, ...]
 
@@ -98,14 +135,32 @@ class RunSummary(BaseModel):
 
     @property
     def stages(self) -> dict[str, StageRecord]:
+        """Each stage's last attempt, in pipeline order: what the stage finally did."""
         return {r.stage: r for r in self.records}
 
     @property
+    def attempts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for r in self.records:
+            counts[r.stage] = counts.get(r.stage, 0) + 1
+        return counts
+
+    @property
     def outcome(self) -> str:
-        failed = [r for r in self.records if r.outcome == "failed"]
+        """The last attempts' outcome; a run that never reached render (killed, or still going) is
+        not ok, unless it ended early by design (no news, or a replay that changed nothing)."""
+        latest = self.stages
+        failed = [r for r in latest.values() if r.outcome == "failed"]
         if failed:
             return f"failed in {failed[0].stage}"
-        return self.records[-1].outcome
+        last = list(latest.values())[-1]
+        ended_early = (last.stage, last.outcome) in (("fetch", "no_news"), ("replay", "unchanged"))
+        if "render" not in latest and not ended_early:
+            return "unfinished: no render record"
+        # Any attempt's fallback: a later duplicate delivery's record does not hide it.
+        if any(r.outcome == FALLBACK_OUTCOME for r in self.records) and last.outcome != FALLBACK_OUTCOME:
+            return f"{last.outcome}, LLM fell back"
+        return last.outcome
 
     @property
     def duration_ms(self) -> int:
@@ -123,7 +178,7 @@ def list_runs(store: Store, topic: str | None = None) -> list[RunSummary]:
         grouped.setdefault(record.run_id, []).append(record)
     order = get_args(Stage)
     summaries = [
-        RunSummary(records=tuple(sorted(records, key=lambda r: order.index(r.stage))))
+        RunSummary(records=tuple(sorted(records, key=lambda r: (order.index(r.stage), r.started))))
         for records in grouped.values()
     ]
     return sorted(summaries, key=lambda s: (s.first.started, s.first.run_id), reverse=True)

@@ -14,6 +14,7 @@ from dailydigest.ports import Bus, PostFiles, Publisher, Store
 from dailydigest.settings import PublishSettings
 from dailydigest.store import keys
 from dailydigest.store.ops import read_if_present, write_if_changed
+from dailydigest.store.placement import place_post
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +32,19 @@ def render_stage(
     bus: Bus,
     archive: Archiver | None = None,
     commit_message: str = DEFAULT_COMMIT_MESSAGE,
+    post_path: str = keys.DEFAULT_POST_PATH,
 ) -> PostPublished:
     digest = Digest.model_validate_json(store.get(written.digest_key))
     post_text, image_png = render(digest)
     post_key = keys.post_key(written.topic, written.date)
     image_key = keys.image_key(written.topic, written.date)
+    # Before the post artifact is written: a day already placed keeps its post where it is.
+    repo_path = place_post(store, written.topic, written.date, post_path)
     # Deterministic output: a rerun writes nothing, a replay with a new digest replaces the old.
     write_if_changed(store, post_key, post_text.encode(), "text/markdown; charset=utf-8")
     write_if_changed(store, image_key, image_png, "image/png")
     files = PostFiles(
-        post_path=keys.post_path(written.topic, written.date),
+        post_path=repo_path,
         post_text=post_text,
         image_path=keys.image_path(written.topic, written.date),
         image_png=image_png,

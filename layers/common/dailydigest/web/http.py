@@ -296,7 +296,13 @@ class HttpWebClient:
             reason = f"{_kind(exc)} timed out"
         except httpx.HTTPError as exc:
             reason = f"{_kind(exc)}: {exc}" if str(exc) else _kind(exc)
+        except (httpx.InvalidURL, httpx.StreamError, httpx.CookieConflict) as exc:
+            # Not HTTPError subclasses: a Location httpx cannot parse, a body it cannot stream.
+            reason = f"{type(exc).__name__}: {exc}"
         except (OSError, ValueError) as exc:  # bad URLs, refused redirects, socket trouble
+            reason = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # whatever else one page's answer provokes fails that page only
+            logger.warning("fetch crashed", exc_info=True, extra={"url": request.url[:300]})
             reason = f"{type(exc).__name__}: {exc}"
         logger.info("fetch failed", extra={"url": request.url[:300], "reason": reason[:300]})
         return FetchFailure(request.url, reason[:500])
@@ -324,7 +330,7 @@ class HttpWebClient:
                 ):
                     location = response.headers.get("location")
                     if follow and response.status_code in _REDIRECTS and location:
-                        url = _checked_url(str(url.join(location.strip())))
+                        url = _redirect_target(url, location)
                         continue
                     content_type = response.headers.get("content-type", "")
                     answered = tuple((name.lower(), value) for name, value in response.headers.multi_items())
@@ -351,6 +357,15 @@ def _checked_url(raw: str) -> httpx.URL:
     if url.userinfo:
         raise FetchError("refused: credentials in url")
     return url.copy_with(fragment=None)
+
+
+def _redirect_target(url: httpx.URL, location: str) -> httpx.URL:
+    """Where a redirect leads, checked like the first URL; a Location httpx cannot read is a FetchError."""
+    try:
+        target = str(url.join(location.strip()))
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise FetchError(f"bad redirect location {location[:100]!r}: {exc}") from None
+    return _checked_url(target)
 
 
 def _default_port(url: httpx.URL) -> int:

@@ -27,8 +27,11 @@ _WIDE = re.compile("[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-
 LATIN_CHARS_PER_TOKEN = 4
 MESSAGE_OVERHEAD_TOKENS = 4  # role and separators of one chat message
 REPLY_PRIMING_TOKENS = 3
-MIN_ARTICLE_TOKENS = 200  # below this an article is a headline and a lead: switch to map-reduce instead
-FOLLOWER_SHARE = 0.5  # later articles of a story mostly repeat its first one: half the budget
+MIN_ARTICLE_TOKENS = 120  # below this an article is a headline and a lead: switch to map-reduce instead
+FOLLOWER_SHARE = 0.4  # later articles of a story mostly repeat its first one: less of the budget
+# A one-call digest prompt is a briefing, not an archive: past this the model gains little (it writes
+# at most eight highlights) and every extra token is paid for; more stories go through map-reduce.
+PROMPT_TOKENS = 4_500
 ELLIPSIS = "…"
 
 if TYPE_CHECKING:
@@ -103,6 +106,8 @@ class Budget:
     max_output_tokens: int
     article_tokens: int
     min_article_tokens: int = MIN_ARTICLE_TOKENS
+    prompt_tokens: int = PROMPT_TOKENS
+    """What a single-call digest prompt may use at most (the context may allow more)."""
 
     @classmethod
     def for_settings(cls, llm: LlmSettings) -> Budget:
@@ -112,6 +117,10 @@ class Budget:
     def input_tokens(self) -> int:
         """What a prompt may use: the context budget less the reserved answer."""
         return max(self.context_tokens - self.max_output_tokens, 0)
+
+    @property
+    def single_call_tokens(self) -> int:
+        return min(self.input_tokens, self.prompt_tokens)
 
     def notes_output_tokens(self, stories: int) -> int:
         """Output cap of a map call: a few short facts per story."""
@@ -153,13 +162,18 @@ def fit_article_tokens(measure: Measure, stories: Sequence[int], budget: Budget,
 
 
 def plan_digest(measure: Measure, measure_notes: Measure, story_count: int, budget: Budget) -> Plan:
-    """One call when every story fits the context budget (articles trimmed, down to the floor);
-    else map-reduce: batches of whole stories, each batch's prompt and notes within the budget.
-    `measure` sizes the digest prompt, `measure_notes` the map step's prompt."""
+    """One call when every story fits the single-call prompt budget (articles trimmed, down to the
+    floor); past it, one call at the floor while that fits the context (one more call of notes per
+    batch would cost more than the extra prompt); else map-reduce: batches of whole stories, each
+    batch's prompt and notes within the budget. `measure` sizes the digest prompt, `measure_notes`
+    the map step's prompt."""
     everything = list(range(story_count))
-    single = fit_article_tokens(measure, everything, budget, budget.input_tokens)
+    single = fit_article_tokens(measure, everything, budget, budget.single_call_tokens)
     if single is not None:
         return Plan("single", single)
+    floor = min(budget.min_article_tokens, budget.article_tokens)
+    if measure(everything, floor) <= budget.input_tokens:
+        return Plan("single", floor)
     batches: list[tuple[int, ...]] = []
     current: list[int] = []
     for index in everything:

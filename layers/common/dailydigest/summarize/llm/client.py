@@ -1,9 +1,12 @@
 """The chat completions endpoint: the SDK client, each request in the form the endpoint accepts, and
 its reply reduced to what the checks and the ledger need.
 
-What an endpoint accepts is learned from its 400 answers and kept for the process's life: a rejected
-response format steps down json_schema -> json_object -> none (only in "auto" mode), `max_tokens`
-becomes `max_completion_tokens` when the endpoint asks for that, and a rejected temperature is left out.
+The first request takes its form from the endpoint's preset (`presets`); what an endpoint accepts is
+then learned from its 400 (or 422) answers and kept for the process's life, per model: a rejected
+response format steps down json_schema -> json_object -> none once each (only in "auto" mode),
+`max_tokens` becomes `max_completion_tokens` when the endpoint asks for that, and a rejected
+temperature or preset field is left out. A reply's reasoning (a `reasoning_content`/`reasoning` field,
+a `<think>` block) is set apart from its answer here.
 
 The openai SDK is imported only when the first request is made (cold starts pay for it otherwise).
 """
@@ -18,7 +21,9 @@ from functools import cache
 from typing import Any, Literal
 
 from dailydigest.errors import ModelUnavailable
+from dailydigest.summarize.llm.answer_text import split_reasoning
 from dailydigest.summarize.llm.budget import estimate_messages, estimate_tokens
+from dailydigest.summarize.llm.presets import PresetName, preset_for
 from dailydigest.summarize.llm.schema import AnswerModel, JsonMode, response_format, strict_schema
 
 log = logging.getLogger(__name__)
@@ -28,6 +33,19 @@ ConfiguredJsonMode = Literal["auto", "json_schema", "json_object", "none"]
 
 # A dead endpoint fails in seconds, not after the whole read timeout (the SDK's default is 5 s).
 CONNECT_SECONDS = 10.0
+# Words of a 400/422 that rejects the response format: OpenAI and DashScope name the parameter,
+# DeepSeek says "This response_format type is unavailable now" (422 "response_format.type
+# `json_schema` is unavailable now" before), vLLM "The provided JSON schema contains features not
+# supported by xgrammar", llama.cpp 'Either "json_schema" or "grammar" can be specified'.
+_FORMAT_WORDS = (
+    "response_format",
+    "response format",
+    "json_schema",
+    "json schema",
+    "json_object",
+    "json mode",
+)
+_JSON_MODE_STEPS: dict[JsonMode, JsonMode] = {"json_schema": "json_object", "json_object": "none"}
 
 
 @dataclass(frozen=True)
@@ -44,10 +62,13 @@ class Reply:
     """One chat completion, reduced to what the checks and the ledger need."""
 
     content: str
+    """The answer, without the model's reasoning."""
     finish_reason: str
     refusal: str
     prompt_tokens: int
     completion_tokens: int
+    reasoning: str = ""
+    """What a reasoning model thought before answering (never part of the digest)."""
 
 
 def call_timeout(seconds: float) -> Any:
@@ -74,17 +95,33 @@ class ChatEndpoint:
         max_retries: int,
         json_mode: ConfiguredJsonMode,
         temperature: float | None,
+        preset: PresetName = "auto",
     ) -> None:
         self._base_url = base_url
         self._api_key = api_key
         self._timeout = timeout
         self._max_retries = max_retries
         self._client: Any = None
+        self._preset = preset
         # A mode the operator configured is kept even when rejected; only "auto" steps down.
-        self._json_mode_adapts = json_mode == "auto"
-        self.json_mode: JsonMode = "json_schema" if json_mode == "auto" else json_mode
+        self._configured_json_mode = json_mode
+        self._json_modes: dict[str, JsonMode] = {}
+        self._extra_bodies: dict[str, dict[str, Any]] = {}
         self._length_parameter = "max_tokens"
         self._temperature = temperature
+
+    def json_mode(self, model: str) -> JsonMode:
+        """The response format this model is asked for (its preset's, until the endpoint refuses it)."""
+        if model not in self._json_modes:
+            configured = self._configured_json_mode
+            preset = preset_for(self._preset, self._base_url, model)
+            self._json_modes[model] = preset.json_mode if configured == "auto" else configured
+            self._extra_bodies[model] = dict(preset.extra_body)
+        return self._json_modes[model]
+
+    def extra_body(self, model: str) -> dict[str, Any]:
+        self.json_mode(model)
+        return self._extra_bodies[model]
 
     def client(self) -> Any:
         """The SDK client, built on first use with deliberate timeouts and retries (the SDK's own
@@ -102,10 +139,10 @@ class ChatEndpoint:
             )
         return self._client
 
-    def estimate(self, question: Question) -> int:
+    def estimate(self, model: str, question: Question) -> int:
         """The request's prompt tokens: the messages, plus the schema when it is sent along."""
         estimate = estimate_messages(question.messages)
-        if self.json_mode == "json_schema":
+        if self.json_mode(model) == "json_schema":
             estimate += _schema_tokens(question.answer_model)
         return estimate
 
@@ -116,11 +153,14 @@ class ChatEndpoint:
             "messages": question.messages,
             self._length_parameter: question.max_tokens,
         }
-        format_ = response_format(question.answer_model, self.json_mode)
+        format_ = response_format(question.answer_model, self.json_mode(model))
         if format_ is not None:
             request["response_format"] = format_
         if self._temperature is not None:
             request["temperature"] = self._temperature
+        extra = self.extra_body(model)
+        if extra:
+            request["extra_body"] = dict(extra)
         return request
 
     def complete(
@@ -132,13 +172,13 @@ class ChatEndpoint:
         import openai
 
         client = self.client()
-        for _ in range(4):  # at most one downgrade per adaptable parameter
+        for _ in range(6):  # at most one downgrade per adaptable parameter
             request = self.request(model, question)
             timeout = attempt_seconds()
             try:
                 completion = client.chat.completions.create(**request, timeout=call_timeout(timeout))
-            except openai.BadRequestError as exc:
-                if self._adapt(exc):
+            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+                if self._adapt(model, exc):
                     continue
                 raise ModelUnavailable(f"request rejected: {error_text(exc)}") from None
             except openai.APITimeoutError:
@@ -156,21 +196,24 @@ class ChatEndpoint:
             return parse_reply(completion, prompt_estimate)
         raise ModelUnavailable("the endpoint rejected every form of the request")
 
-    def _adapt(self, exc: Exception) -> bool:
+    def _adapt(self, model: str, exc: Exception) -> bool:
         """Fall back to what a 400 says the endpoint lacks; False when it names nothing we can drop."""
         text = error_text(exc).lower()
-        if (
-            self._json_mode_adapts
-            and self.json_mode != "none"
-            and any(
-                word in text for word in ("response_format", "json_schema", "json_object", "response format")
-            )
-        ):
-            downgraded: JsonMode = "json_object" if self.json_mode == "json_schema" else "none"
+        extra = self.extra_body(model)
+        named = [name for name in extra if name.lower() in text]
+        if named:  # a preset field this endpoint or model refuses
+            log.warning("llm endpoint refuses a request field", extra={"model": model, "fields": named})
+            for name in named:
+                extra.pop(name)
+            return True
+        mode = self.json_mode(model)
+        if self._configured_json_mode == "auto" and mode != "none" and any(w in text for w in _FORMAT_WORDS):
+            downgraded = _JSON_MODE_STEPS[mode]
             log.warning(
-                "llm endpoint rejects the response format", extra={"from": self.json_mode, "to": downgraded}
+                "llm endpoint rejects the response format",
+                extra={"model": model, "from": mode, "to": downgraded},
             )
-            self.json_mode = downgraded
+            self._json_modes[model] = downgraded
             return True
         if (
             self._length_parameter == "max_tokens"
@@ -199,17 +242,29 @@ def parse_reply(completion: Any, prompt_estimate: int) -> Reply:
             said = said.get("message") or said
         detail = f" (the endpoint says: {' '.join(str(said).split())[:200]})" if said else ""
         raise ModelUnavailable(f"unusable response: not a chat completion{detail}")
-    content = content or ""
+    raw = content or ""
+    split = split_reasoning(raw, _reasoning_field(message))
     refusal = getattr(message, "refusal", None) or ""
     usage = getattr(completion, "usage", None)
     return Reply(
-        content=content,
+        content=split.answer,
+        reasoning=split.reasoning,
         finish_reason=str(getattr(choice, "finish_reason", None) or ""),
         refusal=str(refusal),
         # Endpoints that report no usage (or nonsense) are billed by the estimate.
         prompt_tokens=_count(getattr(usage, "prompt_tokens", None), prompt_estimate),
-        completion_tokens=_count(getattr(usage, "completion_tokens", None), estimate_tokens(content)),
+        completion_tokens=_count(getattr(usage, "completion_tokens", None), estimate_tokens(raw)),
     )
+
+
+def _reasoning_field(message: Any) -> str:
+    """The thoughts a reasoning model's endpoint returns beside the answer: `reasoning_content`
+    (DeepSeek, DashScope, vLLM before 0.10) or `reasoning` (vLLM, OpenRouter, Ollama)."""
+    for name in ("reasoning_content", "reasoning"):
+        value = getattr(message, name, None)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
 
 
 def _count(value: object, estimate: int) -> int:

@@ -10,15 +10,16 @@ an instruction found inside an article.
 
 from __future__ import annotations
 
-import json
+import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from dailydigest.news.text import normalize
+from dailydigest.summarize.llm.answer_text import find_json
 from dailydigest.summarize.llm.material import (
     Material,
     has_html,
@@ -34,10 +35,11 @@ MIN_GROUNDING = 0.5
 MAX_PROBLEMS = 10
 _ECHO_WINDOW = 16
 
-_FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*\n?|\n?\s*```\s*$")
 _ID = re.compile(r"^\s*\[?\s*[Ss]?\s*(\d{1,3})\s*\]?\s*$")
 
 Model = TypeVar("Model", bound=BaseModel)
+log = logging.getLogger(__name__)
+_ANSWER_KEYS = tuple(Answer.model_fields)
 
 
 @dataclass
@@ -54,18 +56,12 @@ class Checked(Generic[Model]):
         return self.value is not None and not self.errors
 
 
-def parse_json(text: str) -> tuple[Any, str | None]:
-    """The JSON value in a reply (code fences and text around one object tolerated), or an error."""
-    body = _FENCE.sub("", text.strip())
-    if not body.startswith("{"):
-        start, end = body.find("{"), body.rfind("}")
-        if start == -1 or end <= start:
-            return None, "the answer is not a JSON object"
-        body = body[start : end + 1]
-    try:
-        return json.loads(body), None
-    except json.JSONDecodeError as exc:
-        return None, f"the answer is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+def parse_json(text: str, expected: Collection[str] = ()) -> tuple[Any, str | None]:
+    """The JSON object in a reply's answer (see `answer_text.find_json`), or an error."""
+    found = find_json(text, expected)
+    if found.repaired:
+        log.info("llm answer json repaired", extra={"chars": len(text)})
+    return found.value, found.error
 
 
 def source_ids(raw: object) -> list[int | str]:
@@ -160,7 +156,7 @@ def _echoes(text: str, instruction: str) -> bool:
 
 def check_answer(text: str, material: Material, canaries: Sequence[str] = ()) -> Checked[Answer]:
     """The digest answer: parsed, citations repaired, grounding measured, text checked, validated."""
-    raw, error = parse_json(text)
+    raw, error = parse_json(text, _ANSWER_KEYS)
     if error is not None:
         return Checked(None, [error])
     if not isinstance(raw, dict):
@@ -195,7 +191,7 @@ def check_notes(
     text: str, material: Material, stories: Sequence[int], canaries: Sequence[str] = ()
 ) -> Checked[NotesAnswer]:
     """A map step's notes: parsed, validated, unknown ids and stories outside the batch removed."""
-    raw, error = parse_json(text)
+    raw, error = parse_json(text, ("stories",))
     if error is not None:
         return Checked(None, [error])
     if not isinstance(raw, dict) or not isinstance(raw.get("stories"), list):

@@ -102,6 +102,22 @@ def _clean_line(text: str) -> str:
     return prompt_text(text).replace("\n", " ")
 
 
+_TITLE_SEPARATORS = ("｜", "|", " - ", " – ", " — ", "：", " : ")
+
+
+def without_outlet(title: str, publishers: Sequence[str]) -> str:
+    """A headline without the outlet name feeds and search results append ("… - 科技新報"): the
+    prompt names the publisher once already."""
+    for publisher in publishers:
+        if not publisher:
+            continue
+        for separator in _TITLE_SEPARATORS:
+            suffix = f"{separator}{publisher}"
+            if title.endswith(suffix) and len(title) > len(suffix):
+                return title[: -len(suffix)].rstrip()
+    return title
+
+
 @dataclass(frozen=True)
 class PromptSource:
     id: int
@@ -143,11 +159,12 @@ class Material:
 
     def trimmed(self, indexes: Sequence[int], article_tokens: int) -> list[PromptStory]:
         """The stories at these indexes with each article cut to the per-article budget: the first
-        article of a story gets the budget, later ones a share of it and none of its sentences again."""
+        article of a story gets the budget, later ones a share of it. No sentence is given twice in
+        one prompt (outlets repeat each other's leads, agencies' copy runs under several stories)."""
         chosen: list[PromptStory] = []
+        seen: set[str] = set()
         for index in indexes:
             story = self.stories[index]
-            seen: set[str] = set()
             sources = []
             for position, source in enumerate(story.sources):
                 budget = article_tokens if position == 0 else max(int(article_tokens * FOLLOWER_SHARE), 40)
@@ -165,7 +182,7 @@ def build_material(stories: Sequence[Story]) -> Material:
         sources = []
         for article in story.articles:
             text = prompt_text(article.body)
-            title = _clean_line(article.title)
+            title = without_outlet(_clean_line(article.title), [_clean_line(article.publisher)])
             instructions.extend(
                 sentence for sentence in [title, *split_sentences(text)] if looks_like_instruction(sentence)
             )
@@ -173,7 +190,7 @@ def build_material(stories: Sequence[Story]) -> Material:
             publisher = _clean_line(article.publisher)
             sources.append(PromptSource(next_id, number, title, publisher, published, text, str(article.url)))
             next_id += 1
-        title = _clean_line(story.title)
+        title = without_outlet(_clean_line(story.title), [_clean_line(a.publisher) for a in story.articles])
         prompt_stories.append(PromptStory(number, title, story.is_update, tuple(sources)))
     digest = hashlib.sha256(
         json.dumps([s.model_dump(mode="json") for s in stories], sort_keys=True).encode()

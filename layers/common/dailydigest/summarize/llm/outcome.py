@@ -45,6 +45,8 @@ def reply_problem(reply: Reply) -> Outcome[Any] | None:
     if reply.finish_reason == "content_filter":
         return Outcome(None, ["the answer was withheld by the endpoint's content filter"])
     if not reply.content.strip():
+        if reply.reasoning:  # a reasoning model that thought and never answered (or was cut off thinking)
+            return Outcome(None, ["the reply held only reasoning and no answer: reply with the JSON object"])
         return Outcome(None, ["the answer was empty"])
     return None
 

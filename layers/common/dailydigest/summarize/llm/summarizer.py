@@ -86,6 +86,7 @@ class LlmSummarizer:
             max_retries=self.options.max_retries,
             json_mode=self.options.json_mode,
             temperature=self.options.temperature,
+            preset=self.options.preset,
         )
         self._cache = DigestCache(cache) if cache is not None else None
 
@@ -109,8 +110,15 @@ class LlmSummarizer:
             fallback=fallback,
         )
 
+    @property
+    def host(self) -> str:
+        """The endpoint's host (and port), never its credentials or path."""
+        if not self.base_url:
+            return "api.openai.com"
+        return urlsplit(self.base_url).netloc.rpartition("@")[2] or self.base_url[:100]
+
     def describe(self) -> str:
-        where = urlsplit(self.base_url).netloc if self.base_url else "the OpenAI API"
+        where = self.host if self.base_url else "the OpenAI API"
         return f"llm {' -> '.join(self.models)} at {where}"
 
     # --- the run ------------------------------------------------------------------------------------
@@ -169,14 +177,19 @@ class LlmSummarizer:
         self, topic: Topic, day: dt.date, stories: Sequence[Story], reason: str, ledger: UsageMeter
     ) -> Digest:
         where = f"{topic.slug} {day.isoformat()}"
+        # The reason names the model and the endpoint: the run's output and its record show it as is.
+        said = f"{' '.join(reason.split())[:400]}; model {' -> '.join(self.models)} at {self.host}"
         if self.options.on_failure == "fail" or self.fallback is None:
-            raise LlmError(f"llm summarizer could not write the digest for {where}: {reason}")
+            raise LlmError(f"llm summarizer could not write the digest for {where}: {said}")
         log.warning(
-            "llm digest failed, writing the extractive digest", extra={"topic": topic.slug, "reason": reason}
+            "llm digest failed, writing the extractive digest", extra={"topic": topic.slug, "reason": said}
         )
+        from dailydigest.observability import count
+
+        count("LlmFallbacks")
         # The extractive summarizer leaves the articles' injection attempts, links and markup out itself.
         digest = self.fallback.summarize(topic, day, stories)
-        return digest.model_copy(update={"fallback_reason": reason[:500], "usage": ledger.usage()})
+        return digest.model_copy(update={"fallback_reason": said[:500], "usage": ledger.usage()})
 
     def _write(self, topic: Topic, day: dt.date, material: Material, ledger: UsageMeter) -> Digest:
         plan = prompt_messages.plan(topic, day, material, self.budget)
@@ -187,6 +200,8 @@ class LlmSummarizer:
             except ModelUnavailable as exc:
                 log.warning("llm model unavailable", extra={"model": model, "error": str(exc)})
                 failures.append(f"{model}: {exc}")
+        if len(failures) == 1:
+            raise ModelUnavailable(failures[0].partition(": ")[2])
         raise ModelUnavailable("no model could answer (" + "; ".join(failures) + ")")
 
     def _write_with(
@@ -284,7 +299,7 @@ class LlmSummarizer:
 
     def _complete(self, model: str, question: Question, ledger: UsageMeter) -> Reply:
         """One call, refused beforehand when its worst case would pass the cost cap, and recorded."""
-        estimate = self.endpoint.estimate(question)
+        estimate = self.endpoint.estimate(model, question)
         ledger.ensure_room(model, estimate, question.max_tokens)
         reply = self.endpoint.complete(
             model,

@@ -16,7 +16,7 @@ from dailydigest.locales import LOCALES
 if TYPE_CHECKING:
     import jinja2
 
-PROMPT_VERSION = "v1"
+PROMPT_VERSION = "v2"
 PROMPT_DIR = Path(__file__).parent
 
 Name = Literal["system", "digest", "notes", "repair"]
