@@ -164,3 +164,12 @@ def test_the_post_path_parameter_reaches_render(template: dict[str, Any]) -> Non
     pattern = re.compile(template["Parameters"]["PostPath"]["AllowedPattern"])
     assert pattern.match("") and pattern.match(DEFAULT_POST_PATH)
     assert not pattern.match("/etc/{date}.md") and not pattern.match("_posts/{topic}.md")
+
+
+def test_alarms_can_publish_to_the_encrypted_alarm_topic(template: dict[str, Any]) -> None:
+    # The AWS-managed SNS key does not let CloudWatch encrypt to a topic: its alarms would never arrive.
+    topic = template["Resources"]["AlarmTopic"]["Properties"]
+    assert topic["KmsMasterKeyId"] == {"Ref": "AlarmTopicKey"}
+    statements = template["Resources"]["AlarmTopicKey"]["Properties"]["KeyPolicy"]["Statement"]
+    cloudwatch = [s for s in statements if s["Principal"].get("Service") == "cloudwatch.amazonaws.com"]
+    assert cloudwatch and {"kms:Decrypt", "kms:GenerateDataKey"} <= set(cloudwatch[0]["Action"])
