@@ -536,7 +536,9 @@ def test_dailydigest_run_writes_an_llm_digest(server: FakeOpenAI, tmp_path: Path
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert "summarizer llm" in " ".join(result.stdout.split())
+    # The report names the model and the endpoint it used, not just "llm".
+    host = server.base_url.removeprefix("http://").removesuffix("/v1")
+    assert f"summarizer llm test-model at {host}" in " ".join(result.stdout.split())
     assert "digest     llm ->" in result.stdout
     assert len(server.completions) == 1
     post = (tmp_path / "site" / "_posts" / "2026-11-28-qwen-daily-2026-11-28.md").read_text(encoding="utf-8")

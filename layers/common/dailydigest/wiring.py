@@ -202,7 +202,8 @@ class Services:
             "store": self.store.describe(),
             "bus": self.bus.describe(),
             "web": self.web.describe(),
-            "summarizer": self.summarizer.name,
+            # The LLM names its model(s) and endpoint host; the extractive summarizer has only a name.
+            "summarizer": getattr(self.summarizer, "describe", lambda: self.summarizer.name)(),
             "publisher": self.publisher.describe(),
         }
 
