@@ -8,7 +8,6 @@ fresh each time; a bad topics YAML changes no schedule and fails with one clear 
 
 from __future__ import annotations
 
-import os
 from typing import Any, Literal
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
@@ -16,12 +15,15 @@ from pydantic import BaseModel, ConfigDict
 
 from dailydigest.boundary import parse_request
 from dailydigest.errors import BadEventError, ConfigError
+from dailydigest.handling import resolve
 from dailydigest.observability import count, entrypoint, logger
 from dailydigest.schedules import custom_resource
 from dailydigest.schedules.parameter import read_topics_parameter
 from dailydigest.schedules.plan import ScheduleTarget
 from dailydigest.schedules.scheduler import EventBridgeSchedules
+from dailydigest.settings import Settings
 from dailydigest.stages.schedules import sync_schedules
+from dailydigest.wiring import Services
 
 
 class ParameterChange(BaseModel):
@@ -36,9 +38,9 @@ class ParameterChangeEvent(EventBridgeModel):
     detail: ParameterChange
 
 
-def sync() -> dict[str, int]:
-    target = ScheduleTarget.from_env(os.environ)
-    source = os.environ.get("DIGEST_TOPICS", "")
+def sync(settings: Settings) -> dict[str, int]:
+    target = ScheduleTarget.from_settings(settings.deploy)
+    source = str(settings.topics_file)
     if not source.startswith("ssm:"):
         raise ConfigError(f"DIGEST_TOPICS must name the topics parameter as ssm:/name, not {source!r}")
     topics = read_topics_parameter(source[4:])
@@ -53,13 +55,14 @@ def sync() -> dict[str, int]:
 
 
 @entrypoint("schedules")
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: Any, services: Services | None = None) -> dict[str, Any]:
+    settings = resolve(services).settings
     if custom_resource.is_custom_resource(event):
         request = parse_request(event, custom_resource.CustomResourceRequest)
-        return custom_resource.handle(request, sync)
+        return custom_resource.handle(request, lambda: sync(settings))
     if isinstance(event, dict) and event.get("source") is not None:
         change = parse_request(event, ParameterChangeEvent).detail
         logger.info("topics parameter changed", parameter=change.name, operation=change.operation)
     elif event not in ({}, None):
         raise BadEventError("expected a Parameter Store Change event, a custom resource request or {}")
-    return sync()
+    return sync(settings)

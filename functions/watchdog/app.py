@@ -6,7 +6,6 @@ NoPostAlarm) and names them, with their latest run, in a message to the alarm to
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 from dailydigest.errors import ConfigError
@@ -20,13 +19,13 @@ from dailydigest.wiring import Services
 
 @entrypoint("watchdog")
 def lambda_handler(event: dict[str, Any], context: Any, services: Services | None = None) -> dict[str, Any]:
-    group = os.environ.get("DIGEST_SCHEDULE_GROUP", "").strip()
-    if not group:
+    deps = resolve(services)
+    deploy = deps.settings.deploy
+    if not deploy.schedule_group:
         raise ConfigError("DIGEST_SCHEDULE_GROUP is not set")
-    topic_arn = os.environ.get("DIGEST_ALARM_TOPIC_ARN", "").strip()
-    scheduled = EventBridgeSchedules(group).enabled_since()
-    notifier = SnsNotifier(topic_arn) if topic_arn else None
-    overdue = watch_topics(scheduled, resolve(services).store, notifier, dt.datetime.now(dt.UTC))
+    scheduled = EventBridgeSchedules(deploy.schedule_group).enabled_since()
+    notifier = SnsNotifier(deploy.alarm_topic_arn) if deploy.alarm_topic_arn else None
+    overdue = watch_topics(scheduled, deps.store, notifier, dt.datetime.now(dt.UTC))
     for watch in overdue:
         logger.warning("no post in 26 hours", topic=watch.topic, detail=watch.describe())
     count("TopicsWithoutPost", len(overdue))

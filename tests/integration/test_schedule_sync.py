@@ -324,9 +324,12 @@ def test_the_watchdog_handler_counts_and_messages_through_sns(
     sync_schedules(parse_topics(topics_yaml(2)), TARGET, EventBridgeSchedules(GROUP, scheduler))
     sns = boto3.client("sns", region_name="us-east-1")
     topic_arn = sns.create_topic(Name="alarms")["TopicArn"]
-    monkeypatch.setenv("DIGEST_SCHEDULE_GROUP", GROUP)
-    monkeypatch.setenv("DIGEST_ALARM_TOPIC_ARN", topic_arn)
-    install(Services(Settings(store=str(tmp_path / "store"))))
+    environment = {
+        "DIGEST_STORE": str(tmp_path / "store"),
+        "DIGEST_SCHEDULE_GROUP": GROUP,
+        "DIGEST_ALARM_TOPIC_ARN": topic_arn,
+    }
+    install(Services(Settings.from_env(environment)))
     handler = load_handler(REPO_ROOT / "functions" / "watchdog", "app.lambda_handler", "Watchdog")
     # Just created: nothing overdue yet, and nothing to say
     assert handler({}, LocalContext("WatchdogFunction")) == {"scheduled": 2, "overdue": []}

@@ -14,6 +14,7 @@ from dailydigest.schedules.plan import (
     desired_schedules,
     plan_schedules,
 )
+from dailydigest.settings import Settings
 from dailydigest.topics import parse_topics
 
 TARGET = ScheduleTarget(
@@ -142,9 +143,9 @@ def test_bad_sync_settings_are_one_clear_error(variable: str, value: str, fragme
         "DIGEST_SCHEDULE_ROLE_ARN": TARGET.role_arn,
         "DIGEST_SCHEDULE_DEAD_LETTER_ARN": TARGET.dead_letter_arn,
     }
-    assert ScheduleTarget.from_env(environ) == TARGET
+    assert ScheduleTarget.from_settings(Settings.from_env(environ).deploy) == TARGET
     with pytest.raises(ConfigError, match=fragment):
-        ScheduleTarget.from_env({**environ, variable: value})
+        ScheduleTarget.from_settings(Settings.from_env({**environ, variable: value}).deploy)
 
 
 def test_a_schedule_name_is_a_topic_slug() -> None:

@@ -236,6 +236,18 @@ class ArchiveSettings(_Group):
         return value
 
 
+class DeploySettings(_Group):
+    """What the deployed stack tells its schedule-sync and watchdog functions (template.yaml sets them)."""
+
+    schedule_group: str | None = setting("DIGEST_SCHEDULE_GROUP")
+    schedule_target_arn: str | None = setting("DIGEST_SCHEDULE_TARGET_ARN")
+    """The function every topic's schedule invokes (FetchFunction)."""
+    schedule_role_arn: str | None = setting("DIGEST_SCHEDULE_ROLE_ARN")
+    schedule_dead_letter_arn: str | None = setting("DIGEST_SCHEDULE_DEAD_LETTER_ARN")
+    alarm_topic_arn: str | None = setting("DIGEST_ALARM_TOPIC_ARN")
+    """Where the watchdog names the topics with no post in 26 hours."""
+
+
 class Settings(_Group):
     """Everything configurable, with the local defaults a fresh clone runs on."""
 
@@ -251,6 +263,7 @@ class Settings(_Group):
     llm: LlmSettings = LlmSettings()
     publish: PublishSettings = PublishSettings()
     archive: ArchiveSettings = ArchiveSettings()
+    deploy: DeploySettings = DeploySettings()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -279,6 +292,7 @@ GROUPS: dict[str, type[_Group]] = {
     "llm": LlmSettings,
     "publish": PublishSettings,
     "archive": ArchiveSettings,
+    "deploy": DeploySettings,
 }
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from dailydigest.errors import ConfigError, describe_validation_error
 from dailydigest.models.topic import TopicsFile
+from dailydigest.settings import DeploySettings
 
 Arn = Annotated[str, StringConstraints(pattern=r"^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:\d{12}:\S+$")]
 GroupName = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_.-]{1,64}$")]
@@ -32,20 +33,18 @@ class ScheduleTarget(BaseModel):
     dead_letter_arn: Arn
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> ScheduleTarget:
-        """From the sync function's environment (template.yaml: ScheduleSyncFunction)."""
+    def from_settings(cls, deploy: DeploySettings) -> ScheduleTarget:
+        """From the sync function's settings (template.yaml: ScheduleSyncFunction's environment)."""
+        values = {
+            "group": deploy.schedule_group or "",
+            "function_arn": deploy.schedule_target_arn or "",
+            "role_arn": deploy.schedule_role_arn or "",
+            "dead_letter_arn": deploy.schedule_dead_letter_arn or "",
+        }
         try:
-            return cls.model_validate({field: environ.get(name, "") for name, field in TARGET_ENV.items()})
+            return cls.model_validate(values)
         except ValidationError as exc:
             raise ConfigError(f"schedule settings: {describe_validation_error(exc)}") from None
-
-
-TARGET_ENV = {
-    "DIGEST_SCHEDULE_GROUP": "group",
-    "DIGEST_SCHEDULE_TARGET_ARN": "function_arn",
-    "DIGEST_SCHEDULE_ROLE_ARN": "role_arn",
-    "DIGEST_SCHEDULE_DEAD_LETTER_ARN": "dead_letter_arn",
-}
 
 
 class ScheduleSpec(BaseModel):
