@@ -127,3 +127,11 @@ def test_a_topic_name_defaults_to_the_slug_and_refuses_control_characters() -> N
     assert parse_topics("deep-seek: {}\n").get("deep-seek").name == "DEEP-SEEK"
     with pytest.raises(ConfigError, match="name"):
         parse_topics('qwen:\n  name: "Q\\twen"\n')
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    # The environment names are the deploy contract: a setting nobody can find is a setting nobody sets.
+    from dailydigest.settings import ENV_NAMES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert [name for name in ENV_NAMES if f"`{name}`" not in readme and f"{name}`" not in readme] == []
