@@ -139,7 +139,7 @@ def _quoted(sentence: str, articles: list[Article]) -> bool:
 
 _ATTRIBUTED = re.compile(r"^「(?P<quote>.+)」，(?P<outlet>[^，。]+)指出。$")
 _EXCERPT = re.compile(r"^(?P<outlet>.+)的(?P<language>英文|中文)報導摘錄：「(?P<quote>.+)」$")
-_OVERVIEW = re.compile(r"^今天彙整 \d+ 則 QWEN 新聞，焦點包括(?P<titles>.+)。$")
+_OVERVIEW = re.compile(r"^今天共有 \d+ 件 QWEN 新聞事件，焦點包括(?P<titles>.+)。$")
 _NOTHING = re.compile(r"^今天的來源沒有(?:針對.+提出分析|特別談到對.+的影響)。$")
 
 

@@ -54,7 +54,8 @@ class Wording:
         """The opening of the overview: how many stories, and the first ones by their headlines."""
         if self.chinese:
             listed = "；".join(f"「{h.replace('「', '『').replace('」', '』')}」" for h in headlines)
-            return f"今天彙整 {count} 則 {name} 新聞，焦點包括{listed}。"
+            # Stories, not articles: the tagline already counts the articles (「彙整 N 則」).
+            return f"今天共有 {count} 件 {name} 新聞事件，焦點包括{listed}。"
         listed = "; ".join(f"\u201c{h}\u201d" for h in headlines)
         return f"Today's digest gathers {count} {name} stories, led by {listed}."
 
