@@ -39,12 +39,6 @@ from tests.support.llm_harness import make, shown, texts
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
-
-
 # --- replies that are not chat completions ----------------------------------------------------------
 
 _HTML = {"Content-Type": "text/html"}

@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,12 +32,6 @@ from tests.support.llm_fixtures import DAY, answer, dumps, stories, topic
 from tests.support.llm_harness import make
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
 
 
 def _fetched(store: DirectoryStore | MemoryStore, run_id: str = "run-000001") -> ArticlesFetched:
