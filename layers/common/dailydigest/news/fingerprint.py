@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dailydigest.models.article import Article
-from dailydigest.news.gather import canonical_url
 from dailydigest.news.text import ENGLISH_STOPWORDS, is_cjk, lead, split_sentences, tokens
+from dailydigest.news.urls import canonical_url
 
 KEY_TERMS = 40
 MAX_TOKEN_CHARS = 64

@@ -17,19 +17,14 @@ from zoneinfo import ZoneInfo
 
 from dailydigest.models.article import Article, Story, StoryBundle
 from dailydigest.models.topic import Topic
-from dailydigest.news.clustering import SAME_STORY_SIMILARITY as SAME_STORY_SIMILARITY
 from dailydigest.news.clustering import build_stories as build_stories
-from dailydigest.news.clustering import cluster_articles as cluster_articles
 from dailydigest.news.clustering import story_id as story_id
 from dailydigest.news.clustering import topic_terms as topic_terms
-from dailydigest.news.dedup import NEAR_DUPLICATE_JACCARD as NEAR_DUPLICATE_JACCARD
 from dailydigest.news.dedup import drop_duplicate_urls as drop_duplicate_urls
 from dailydigest.news.dedup import drop_near_duplicates as drop_near_duplicates
 from dailydigest.news.text import normalize
-from dailydigest.news.urls import GOOGLE_NEWS_HOST as GOOGLE_NEWS_HOST
 from dailydigest.news.urls import canonical_url as canonical_url
 from dailydigest.news.urls import clean_url as clean_url
-from dailydigest.news.urls import google_news_item as google_news_item
 from dailydigest.news.urls import is_aggregator_link as is_aggregator_link
 from dailydigest.ports import ArticleSource
 

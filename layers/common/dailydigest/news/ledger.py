@@ -33,9 +33,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from dailydigest.models.article import Article, Story, StoryBundle
 from dailydigest.models.topic import Topic
 from dailydigest.models.types import ShortText, Slug
+from dailydigest.news.clustering import story_id, topic_terms
 from dailydigest.news.fingerprint import MAX_URL_CHARS, Fingerprint, article_facts, facts, fingerprint
-from dailydigest.news.gather import canonical_url, story_id, topic_terms
 from dailydigest.news.matching import Known, Match, choose
+from dailydigest.news.urls import canonical_url
 from dailydigest.ports import Store
 from dailydigest.store.keys import ledger_key
 from dailydigest.store.ops import JSON, read_if_present, update
