@@ -40,7 +40,7 @@ from tests.support.memory_days import (  # noqa: E402
     URL,
     PostStories,
     SummarizeFailed,
-    forget_day,
+    backfill_then_rerun,
     run_day,
 )
 from tests.support.news_fixtures import RETELLING  # noqa: E402
@@ -97,11 +97,7 @@ def main() -> None:
         base = Path(tmp)
         reference = in_order(base / "reference")
         failing = in_order(base / "failing", frozenset({D3}))
-        backfill_store = DirectoryStore(base / "backfill")
-        first_d4 = run_day(backfill_store, D4)
-        backfilled = {day: run_day(backfill_store, day) for day in (D1, D2, D3)}
-        forget_day(backfill_store, D4)
-        rerun_d4 = run_day(backfill_store, D4)
+        backfill = backfill_then_rerun(DirectoryStore(base / "backfill"))
 
     day2 = reference[D2]
     old_pages = {"https://technews.example/nimbus-3.html", "https://bench.example/nimbus-3-scores.html"}
@@ -125,9 +121,9 @@ def main() -> None:
         and all("utm_" not in url and "ampproject" not in url for url in urls_of(failing[D4])),
         "day 5: a quiet day ends as NoNews": reference[D5] is None and failing[D5] is None,
         "backfill: days backfilled after a later one get their date-order posts": all(
-            backfilled[day] == reference[day] for day in (D1, D2, D3)
+            backfill.backfilled[day] == reference[day] for day in (D1, D2, D3)
         ),
-        "rerun: a later day rerun after an earlier backfill is unchanged": rerun_d4 == first_d4,
+        "rerun: a later day rerun after an earlier backfill is unchanged": backfill.rerun == backfill.first,
     }
     for number, (name, ok) in enumerate(checks.items(), 1):
         print(f"{number:2d}. {'pass' if ok else 'FAIL'}  {name}")

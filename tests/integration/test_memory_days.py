@@ -29,7 +29,7 @@ from tests.support.memory_days import (
     DAYS,
     EXPECTED,
     SummarizeFailed,
-    forget_day,
+    backfill_then_rerun,
     memory_topic,
     run_day,
 )
@@ -73,17 +73,14 @@ def test_a_failed_days_stories_appear_the_next_day(tmp_path: Path) -> None:
 def test_a_backfill_after_a_later_day_gives_the_date_order_posts_and_a_rerun_is_unchanged(
     tmp_path: Path,
 ) -> None:
-    # Given 11-28 published first (a demo), then 11-25..11-27 backfilled
-    store = DirectoryStore(tmp_path / "store")
-    first = run_day(store, D4)
-    backfilled = {day: run_day(store, day) for day in (D1, D2, D3)}
+    # Given 11-28 published first (a demo), then 11-25..11-27 backfilled, then 11-28 rerun afresh
+    runs = backfill_then_rerun(DirectoryStore(tmp_path / "store"))
 
     # Then each backfilled day has the post it has in date order (later coverage hides nothing)
-    assert backfilled == {day: EXPECTED[day] for day in (D1, D2, D3)}
+    assert runs.backfilled == {day: EXPECTED[day] for day in (D1, D2, D3)}
 
     # And 11-28 rerun afresh is screened as it was first: the earlier backfill changes nothing
-    forget_day(store, D4)
-    assert run_day(store, D4) == first
+    assert runs.rerun == runs.first
 
 
 @pytest.fixture

@@ -241,6 +241,23 @@ def run_day(
     return [(s.title, s.is_update, tuple(str(a.url) for a in s.articles)) for s in bundle.stories]
 
 
+@dataclass(frozen=True)
+class Backfill:
+    """A demo day published first, the days before it backfilled, then the demo day rerun afresh."""
+
+    first: PostStories | None
+    backfilled: dict[dt.date, PostStories | None]
+    rerun: PostStories | None
+
+
+def backfill_then_rerun(store: DirectoryStore) -> Backfill:
+    """11-28 published first (a demo), 11-25..11-27 backfilled, then 11-28 forgotten and run again."""
+    first = run_day(store, D4)
+    backfilled = {day: run_day(store, day) for day in (D1, D2, D3)}
+    forget_day(store, D4)
+    return Backfill(first=first, backfilled=backfilled, rerun=run_day(store, D4))
+
+
 def forget_day(store: DirectoryStore, day: dt.date) -> None:
     """Delete a day's stored stories, digest and post, so that its next run fetches afresh."""
     from dailydigest.store import keys
