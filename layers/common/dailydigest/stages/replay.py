@@ -7,12 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dailydigest.errors import NotFoundError
-from dailydigest.models.article import StoryBundle
 from dailydigest.models.digest import Digest
 from dailydigest.models.events import DigestWritten
 from dailydigest.ports import Bus, Store, Summarizer
 from dailydigest.store import keys
-from dailydigest.store.ops import read_if_present
+from dailydigest.store.ops import JSON, load_bundle, read_if_present
 
 # Bookkeeping that differs between two writes of the same content.
 VOLATILE_FIELDS = {"usage", "cached", "fallback_reason"}
@@ -31,7 +30,7 @@ def replay_stage(
     stories_key = keys.stories_key(topic, day)
     digest_key = keys.digest_key(topic, day)
     try:
-        bundle = StoryBundle.model_validate_json(store.get(stories_key))
+        bundle = load_bundle(store, stories_key)
     except NotFoundError:
         raise NotFoundError(
             f"nothing to replay: no stored stories for {topic} on {day.isoformat()}"
@@ -41,7 +40,7 @@ def replay_stage(
     previous = Digest.model_validate_json(stored) if stored is not None else None
     if previous is not None and _content(previous) == _content(fresh):
         return ReplayOutcome(changed=False, digest_key=digest_key, event=None)
-    store.put(digest_key, fresh.model_dump_json(indent=1).encode(), "application/json")
+    store.put(digest_key, fresh.model_dump_json(indent=1).encode(), JSON)
     event = DigestWritten(
         run_id=run_id, topic=topic, date=day, digest_key=digest_key, generator=fresh.generator
     )
