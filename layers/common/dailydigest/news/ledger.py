@@ -30,11 +30,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from dailydigest.models.article import Article, Story, StoryBundle
+from dailydigest.models.article import Story, StoryBundle
 from dailydigest.models.topic import Topic
 from dailydigest.models.types import ShortText, Slug
 from dailydigest.news.clustering import story_id, topic_terms
-from dailydigest.news.fingerprint import MAX_URL_CHARS, Fingerprint, article_facts, facts, fingerprint
+from dailydigest.news.fingerprint import MAX_URL_CHARS, Fingerprint, facts, fingerprint
 from dailydigest.news.matching import Known, Match, choose
 from dailydigest.news.urls import canonical_url
 from dailydigest.ports import Store
@@ -196,8 +196,8 @@ class Novelty:
         return len(self.new_facts) >= MIN_NEW_FACTS and len(self.new_facts) >= NEW_FACTS_SHARE * self.facts
 
 
-def novelty(article: Article, known_facts: frozenset[str], ignore: frozenset[str] = frozenset()) -> Novelty:
-    found = article_facts(article, ignore)
+def novelty(found: frozenset[str], known_facts: frozenset[str]) -> Novelty:
+    """What an article with these facts adds to a story whose known facts are `known_facts`."""
     return Novelty(new_facts=found - known_facts, facts=len(found))
 
 
@@ -222,7 +222,10 @@ class LedgerMemory:
     def _judge(self, story: Story, today: Fingerprint, match: Match, ignore: frozenset[str]) -> list[Story]:
         known = match.known
         unseen = [a for a in story.articles if canonical_url(str(a.url)) not in known.urls]
-        news = {a.url: novelty(a, known.facts, ignore) for a in unseen}
+        # Each unseen article's own fingerprint, once: its facts judge what it adds, the whole of
+        # it whether it belongs to the earlier story at all.
+        alone = {a.url: fingerprint([a], ignore) for a in unseen}
+        news = {a.url: novelty(alone[a.url].facts, known.facts) for a in unseen}
         informative = [a for a in unseen if news[a.url].material]
         if not match.strong and (informative or not today.facts & known.facts):
             # A weak match (a few shared words) is a re-report only when it retells the earlier
@@ -232,7 +235,7 @@ class LedgerMemory:
             return [story]
         # An article not seen before that on its own has no tie to the earlier story was
         # clustered with it by mistake: it is a new story, neither an update nor a re-report.
-        fresh = [a for a in unseen if choose(fingerprint([a], ignore), [known]) is None]
+        fresh = [a for a in unseen if choose(alone[a.url], [known]) is None]
         updates = sorted(
             (a for a in informative if a not in fresh), key=lambda a: -len(news[a.url].new_facts)
         )
