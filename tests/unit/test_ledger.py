@@ -8,11 +8,11 @@ import logging
 import pytest
 
 from dailydigest.models.article import Article, StoryBundle
+from dailydigest.news.fingerprint import facts
 from dailydigest.news.gather import gather_stories
 from dailydigest.news.ledger import (
     Ledger,
     LedgerMemory,
-    facts,
     ledger_key,
     load_ledger,
     record,

@@ -34,7 +34,7 @@ from dailydigest.models.article import Story, StoryBundle
 from dailydigest.models.topic import Topic
 from dailydigest.models.types import ShortText, Slug
 from dailydigest.news.clustering import story_id, topic_terms
-from dailydigest.news.fingerprint import MAX_URL_CHARS, Fingerprint, facts, fingerprint
+from dailydigest.news.fingerprint import MAX_URL_CHARS, Fingerprint, fingerprint
 from dailydigest.news.matching import Known, Match, choose
 from dailydigest.news.urls import canonical_url
 from dailydigest.ports import Store
@@ -46,7 +46,6 @@ __all__ = [
     "Ledger",
     "LedgerEntry",
     "LedgerMemory",
-    "facts",
     "forget",
     "ledger_key",
     "load_ledger",
