@@ -11,8 +11,9 @@ matched cluster with new facts is a new story.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from dailydigest.news.fingerprint import Fingerprint, overlap, script
@@ -50,6 +51,11 @@ class Known:
     terms: tuple[str, ...]
     facts: frozenset[str]
 
+    @cached_property
+    def latin(self) -> _Latin:
+        # Kept: every story of the day is compared with every known story.
+        return _Latin.of(self.terms)
+
 
 @dataclass(frozen=True)
 class Match:
@@ -58,17 +64,27 @@ class Match:
     strong: bool
 
 
-def _latin_overlap(today: Fingerprint, known: Known) -> float:
+@dataclass(frozen=True)
+class _Latin:
+    """Key terms' latin part (names, versions, figures), and whether the rest holds Chinese."""
+
+    terms: tuple[str, ...]
+    chinese: bool
+
+    @classmethod
+    def of(cls, terms: Sequence[str]) -> _Latin:
+        scripts = [script(term) for term in terms]
+        latin = tuple(term for term, kind in zip(terms, scripts, strict=True) if kind == "latin")
+        return cls(terms=latin, chinese="cjk" in scripts)
+
+
+def _latin_overlap(today: _Latin, known: _Latin) -> float:
     # Across languages (one side has no Chinese at all) only latin terms (names, figures) can meet.
-    today_cjk = any(script(t) == "cjk" for t in today.terms)
-    known_cjk = any(script(t) == "cjk" for t in known.terms)
-    if today_cjk and known_cjk:
+    if today.chinese and known.chinese:
         return 0.0
-    latin_today = [t for t in today.terms if script(t) == "latin"]
-    latin_known = [t for t in known.terms if script(t) == "latin"]
-    if min(len(latin_today), len(latin_known)) < 3:
+    if min(len(today.terms), len(known.terms)) < 3:
         return 0.0
-    return overlap(latin_today, latin_known)
+    return overlap(today.terms, known.terms)
 
 
 def choose(today: Fingerprint, candidates: Sequence[Known]) -> Match | None:
@@ -89,8 +105,13 @@ def choose(today: Fingerprint, candidates: Sequence[Known]) -> Match | None:
         ]
         if by_facts:
             return Match(max(by_facts, key=lambda k: shared[k.key]), "facts", strong=True)
-    for score, strong_from in ((_term_overlap, STRONG_OVERLAP), (_latin_overlap, None)):
-        scored = [(score(today, k), k) for k in ordered]
+    latin = _Latin.of(today.terms)
+    scorers: tuple[tuple[Callable[[Known], float], float | None], ...] = (
+        (lambda k: overlap(today.terms, k.terms), STRONG_OVERLAP),
+        (lambda k: _latin_overlap(latin, k.latin), None),
+    )
+    for score, strong_from in scorers:
+        scored = [(score(k), k) for k in ordered]
         if not scored:
             break
         best_score, best = max(scored, key=lambda pair: pair[0])
@@ -100,7 +121,3 @@ def choose(today: Fingerprint, candidates: Sequence[Known]) -> Match | None:
             clear = strong_from is not None and best_score >= strong_from
             return Match(best, "terms", strong=clear and bool(today.facts & best.facts))
     return None
-
-
-def _term_overlap(today: Fingerprint, known: Known) -> float:
-    return overlap(today.terms, known.terms)
