@@ -9,16 +9,14 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from dailydigest.archive import update_archive
 from dailydigest.ports import Store
 from dailydigest.store.local import DirectoryStore
 from dailydigest.store.s3 import S3Store
 from tests.factories import SAMPLE_DATE
-from tests.support.racing import AtomicRequests
+from tests.support.racing import racing_s3_store
 from tests.unit.test_archive import PNG, entry_for, post_for
 
 pytestmark = pytest.mark.integration
@@ -28,10 +26,8 @@ POSTS = [(topic, SAMPLE_DATE + dt.timedelta(days=d)) for topic in ("qwen", "llam
 
 @pytest.fixture
 def s3_store() -> Iterator[S3Store]:
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket="digest-bucket")
-        yield S3Store("digest-bucket", "", AtomicRequests(client))  # type: ignore[arg-type]
+    with racing_s3_store() as store:
+        yield store
 
 
 def render_at_once(store: Store) -> None:

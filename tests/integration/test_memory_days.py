@@ -9,9 +9,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from dailydigest.models.article import StoryBundle
 from dailydigest.news.ledger import load_ledger, remember_published
@@ -33,7 +31,7 @@ from tests.support.memory_days import (
     memory_topic,
     run_day,
 )
-from tests.support.racing import AtomicRequests
+from tests.support.racing import racing_s3_store
 
 pytestmark = pytest.mark.integration
 
@@ -85,10 +83,8 @@ def test_a_backfill_after_a_later_day_gives_the_date_order_posts_and_a_rerun_is_
 
 @pytest.fixture
 def s3_store() -> Iterator[S3Store]:
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket="digest-bucket")
-        yield S3Store("digest-bucket", "", AtomicRequests(client))  # type: ignore[arg-type]
+    with racing_s3_store() as store:
+        yield store
 
 
 def _bundle(day: dt.date, number: int) -> StoryBundle:

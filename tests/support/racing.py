@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from dailydigest.ports import Store
 from dailydigest.store.ops import update
+from dailydigest.store.s3 import S3Store
 
 
 def append_item(item: str) -> Callable[[bytes | None], bytes]:
@@ -59,3 +61,15 @@ class AtomicRequests:
                 return attribute(*args, **kwargs)
 
         return call
+
+
+@contextmanager
+def racing_s3_store(bucket: str = "digest-bucket") -> Iterator[S3Store]:
+    """An S3 store on a moto bucket whose client serves one request at a time (AtomicRequests)."""
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket=bucket)
+        yield S3Store(bucket, "", AtomicRequests(client))  # type: ignore[arg-type]
