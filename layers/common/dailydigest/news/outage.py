@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 OUTAGE_SHARE = 0.9
 """Share of requests without an answer from which the day counts as an outage, not a quiet day."""
 MAX_REASONS = 5
-_UNAVAILABLE = frozenset({429, 500, 502, 503, 504})
+_TOO_MANY_REQUESTS = 429
 
 
 @dataclass
@@ -35,7 +35,7 @@ class FetchTally:
 
     def answered(self, url: str, status: int) -> bool:
         """Count an HTTP answer; a 5xx or 429 is the server being down, not an answer. True if usable."""
-        if status in _UNAVAILABLE or status >= 500:
+        if status == _TOO_MANY_REQUESTS or status >= 500:
             return self.unanswered(url, f"http status {status}")
         self.requests += 1
         return True
