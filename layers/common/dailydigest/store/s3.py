@@ -43,11 +43,10 @@ class S3Store:
         return cls(bucket, prefix, client)
 
     def get(self, key: str) -> bytes:
-        try:
-            response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
-        except self.client.exceptions.NoSuchKey:
-            raise NotFoundError(f"not in the store: {key}") from None
-        return response["Body"].read()
+        current = self.get_versioned(key)
+        if current is None:
+            raise NotFoundError(f"not in the store: {key}")
+        return current[0]
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         self.client.put_object(Bucket=self.bucket, Key=self.prefix + key, Body=data, ContentType=content_type)
