@@ -86,13 +86,11 @@ def sweep(found: list[Article], truth: dict[str, str]) -> None:
         "\nthreshold sweep (average-link similarity at which groups merge; default "
         f"{clustering.SAME_STORY_SIMILARITY})"
     )
-    default = clustering.SAME_STORY_SIMILARITY
     ordered = preferred_first(found)
     for threshold in (0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.24):
         clusters = clustering.cluster_articles(ordered, topic_terms(TOPIC), threshold=threshold)
         scores = pairwise_scores([[str(a.url) for a in c] for c in clusters], truth)
         print(line(f"  threshold {threshold:.2f}", scores, len(clusters)))
-    clustering.SAME_STORY_SIMILARITY = default
 
 
 def flood(found: list[Article]) -> list[Article]:
