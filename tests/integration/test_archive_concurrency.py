@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from dailydigest.ports import Store
 from dailydigest.store.local import DirectoryStore
 from dailydigest.store.s3 import S3Store
 from tests.factories import SAMPLE_DATE
-from tests.support.racing import racing_s3_store
+from tests.support.racing import at_once, racing_s3_store
 from tests.unit.test_archive import PNG, entry_for, post_for
 
 pytestmark = pytest.mark.integration
@@ -31,22 +31,8 @@ def s3_store() -> Iterator[S3Store]:
 
 
 def render_at_once(store: Store) -> None:
-    start = threading.Barrier(len(POSTS))
-    errors: list[BaseException] = []
-
-    def render(topic: str, day: dt.date) -> None:
-        start.wait()
-        try:
-            update_archive(store, entry_for(topic, day), post_for(topic, day), PNG)
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=render, args=post) for post in POSTS]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    renders = [partial(update_archive, store, entry_for(t, d), post_for(t, d), PNG) for t, d in POSTS]
+    at_once(renders)
 
 
 def check_everything_listed(store: Store) -> None:

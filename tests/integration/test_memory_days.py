@@ -5,8 +5,8 @@ and concurrent recording of several days of one topic on the directory store and
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ from tests.support.memory_days import (
     memory_topic,
     run_day,
 )
-from tests.support.racing import racing_s3_store
+from tests.support.racing import at_once, racing_s3_store
 
 pytestmark = pytest.mark.integration
 
@@ -98,25 +98,13 @@ def _bundle(day: dt.date, number: int) -> StoryBundle:
     return StoryBundle(topic=memory_topic(), date=day, stories=tuple(build_stories([item.article()])))
 
 
+def _cited(bundle: StoryBundle) -> list[str]:
+    return [str(article.url) for story in bundle.stories for article in story.articles]
+
+
 def record_at_once(store: Store, days: int) -> None:
     bundles = [_bundle(dt.date(2026, 11, 1) + dt.timedelta(days=n), n + 1) for n in range(days)]
-    start = threading.Barrier(days)
-    errors: list[BaseException] = []
-
-    def render(bundle: StoryBundle) -> None:
-        start.wait()
-        try:
-            urls = [str(a.url) for story in bundle.stories for a in story.articles]
-            remember_published(store, bundle, urls)
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=render, args=(bundle,)) for bundle in bundles]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    at_once([partial(remember_published, store, bundle, _cited(bundle)) for bundle in bundles])
     ledger = load_ledger(store, "nimbus")
     assert sorted(entry.first_day for entry in ledger.entries) == [b.date for b in bundles]
     assert ledger.sequence == days

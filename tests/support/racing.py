@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 
 from dailydigest.ports import Store
 from dailydigest.store.ops import update
@@ -20,24 +21,34 @@ def append_item(item: str) -> Callable[[bytes | None], bytes]:
     return change
 
 
-def race(store: Store, key: str, writers: int) -> None:
-    """`writers` threads each adding their own item to one key at the same moment."""
-    start = threading.Barrier(writers)
+def at_once(calls: Sequence[Callable[[], object]]) -> None:
+    """Run each call in its own thread, all released at the same moment; none may raise."""
+    start = threading.Barrier(len(calls))
     errors: list[BaseException] = []
 
-    def writer(number: int) -> None:
+    def run(call: Callable[[], object]) -> None:
         start.wait()
         try:
-            update(store, key, append_item(f"day-{number:02d}"), attempts=40, sleep=lambda _: None)
+            call()
         except BaseException as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def race(store: Store, key: str, writers: int) -> None:
+    """`writers` threads each adding their own item to one key at the same moment."""
+    at_once(
+        [
+            partial(update, store, key, append_item(f"day-{n:02d}"), attempts=40, sleep=lambda _: None)
+            for n in range(writers)
+        ]
+    )
 
 
 class AtomicRequests:
