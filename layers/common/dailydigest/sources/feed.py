@@ -28,20 +28,10 @@ from dailydigest.ports import FetchFailure, WebClient, WebRequest, WebResponse
 from dailydigest.settings import FetchSettings
 from dailydigest.sources.dates import language_codes, parse_date, site_zone
 from dailydigest.sources.extract import extract_main_text, page_published, parse_page, without_headline
-from dailydigest.sources.feed_parse import FeedEntry, FeedError, ParsedFeed, fragment_text, parse_feed
+from dailydigest.sources.feed_parse import FeedEntry, FeedError, ParsedFeed, parse_feed
 from dailydigest.sources.page_meta import declared_canonical
 from dailydigest.web.batch import fetch_each
 from dailydigest.web.charset import decode_html
-
-__all__ = [
-    "FeedSource",
-    "feed_articles",
-    "fetch_all",
-    "fill_text",
-    "fragment_text",
-    "with_page_text",
-    "without_headline",
-]
 
 logger = logging.getLogger(__name__)
 
