@@ -29,14 +29,12 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Self
 from urllib.parse import parse_qs, quote, urlsplit
 
-from tests.support.serving import serving
+from tests.support.serving import ServedFake
 
 _KEY = b"fake-google-news-signing-key"
 _FILLER = (
@@ -292,30 +290,19 @@ def rpc_reply(rows: list[list[object]], tail: list[list[object]], framing: str) 
     return (")]}'\n\n" + framed).encode()
 
 
-class FakeGoogleNews:
+class FakeGoogleNews(ServedFake[_Server]):
     """The fake on 127.0.0.1 and an ephemeral port; `with FakeGoogleNews() as google: ...`."""
+
+    thread_name = "fake-google-news"
 
     def __init__(self, faults: Faults | None = None, page_bytes: int = 600_000) -> None:
         self.state = _State(faults=faults or Faults(), page_bytes=page_bytes)
-        self._server: _Server | None = None
-        self._running = ExitStack()
 
-    def __enter__(self) -> Self:
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.state = self.state
-        self._server.origin = self.origin
-        self._running.enter_context(serving(self._server, "fake-google-news"))
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._running.close()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "start the fake with `with FakeGoogleNews() as google:`"
-        return int(self._server.server_address[1])
+    def _build_server(self) -> _Server:
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.state = self.state
+        server.origin = f"http://127.0.0.1:{server.server_address[1]}"
+        return server
 
     @property
     def origin(self) -> str:

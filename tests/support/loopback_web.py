@@ -25,17 +25,15 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpcore
 import pytest
 
-from tests.support.serving import serving
+from tests.support.serving import ServedFake
 
 
 @dataclass
@@ -134,8 +132,10 @@ class Gauge:
                 self.current -= 1
 
 
-class LoopbackWeb:
+class LoopbackWeb(ServedFake[_Server]):
     """A threaded HTTP server on host (a loopback address) and an ephemeral port."""
+
+    thread_name = "loopback-web"
 
     def __init__(
         self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None, also_count: Gauge | None = None
@@ -154,27 +154,14 @@ class LoopbackWeb:
         self.in_flight = Gauge()
         self.also_count = also_count
         self._lock = threading.Lock()
-        self._server: _Server | None = None
-        self._running = ExitStack()
 
-    def __enter__(self) -> Self:
-        self._server = _Server((self.host, 0), _Handler)
-        self._server.owner = self
+    def _build_server(self) -> _Server:
+        server = _Server((self.host, 0), _Handler)
+        server.owner = self
         if self.tls is not None:
             self.tls.sni_callback = self._remember_sni
-            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
-        self._running.enter_context(serving(self._server, "loopback-web"))
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._running.close()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "start the server with `with LoopbackWeb() as web:`"
-        return int(self._server.server_address[1])
+            server.socket = self.tls.wrap_socket(server.socket, server_side=True)
+        return server
 
     def _remember_sni(self, sock: ssl.SSLObject, name: str | None, context: ssl.SSLContext) -> None:
         self.server_names.append(name)

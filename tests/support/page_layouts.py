@@ -64,6 +64,12 @@ def _head(title: str, lang: str = "zh-TW", extra: str = "") -> str:
     )
 
 
+def _page(title: str, main: str, lang: str = "zh-TW", extra: str = "", banner: str = "") -> str:
+    """A page of the layouts' news site: its head, navigation and footer around the layout's own part."""
+    nav, footer = (_NAV_EN, _FOOTER_EN) if lang == "en" else (_NAV_ZH, _FOOTER_ZH)
+    return _head(title, lang, extra) + "<body>" + banner + nav + main + footer + "</body></html>"
+
+
 # --- 1. an article in plain divs ------------------------------------------------------------------
 
 _DIVS_TITLE = "雲雀模型開源 256K 長上下文版本"
@@ -77,23 +83,21 @@ _DIVS_ARTICLE = (
 DIVS = Layout(
     name="article in divs",
     title=_DIVS_TITLE,
-    html=_head(_DIVS_TITLE)
-    + "<body>"
-    + _NAV_ZH
-    + "<div id='wrap'><div class='crumbs'><a href='/'>首頁</a> &gt; <a href='/tech/'>科技</a></div>"
-    + f"<div class='main'><div class='story-title'><h1>{_DIVS_TITLE}</h1></div>"
-    + "<div class='meta'><span class='author'>記者林小雨</span><span class='time'>2026-11-28 10:30</span></div>"
-    + "<div class='share'><a href='#'>分享到 Facebook</a><a href='#'>分享到 LINE</a></div>"
-    + "<div class='story-body'>"
-    + "".join(f"<div class='para'>{text}</div>" for text in _DIVS_ARTICLE)
-    + "</div>"
-    + "<div class='ad'>【廣告】年終特賣，全館商品下殺五折起，立即搶購！</div>"
-    + "</div><div class='aside'><h3>熱門新聞</h3><ul>"
-    + "<li><a href='/a1'>颱風外圍環流影響 北部今明兩天有雨</a></li>"
-    + "<li><a href='/a2'>年終獎金調查出爐 平均 1.6 個月</a></li>"
-    + "<li><a href='/a3'>跨年煙火倒數 交通管制一次看</a></li></ul></div></div>"
-    + _FOOTER_ZH
-    + "</body></html>",
+    html=_page(
+        _DIVS_TITLE,
+        "<div id='wrap'><div class='crumbs'><a href='/'>首頁</a> &gt; <a href='/tech/'>科技</a></div>"
+        + f"<div class='main'><div class='story-title'><h1>{_DIVS_TITLE}</h1></div>"
+        + "<div class='meta'><span class='author'>記者林小雨</span><span class='time'>2026-11-28 10:30</span></div>"
+        + "<div class='share'><a href='#'>分享到 Facebook</a><a href='#'>分享到 LINE</a></div>"
+        + "<div class='story-body'>"
+        + "".join(f"<div class='para'>{text}</div>" for text in _DIVS_ARTICLE)
+        + "</div>"
+        + "<div class='ad'>【廣告】年終特賣，全館商品下殺五折起，立即搶購！</div>"
+        + "</div><div class='aside'><h3>熱門新聞</h3><ul>"
+        + "<li><a href='/a1'>颱風外圍環流影響 北部今明兩天有雨</a></li>"
+        + "<li><a href='/a2'>年終獎金調查出爐 平均 1.6 個月</a></li>"
+        + "<li><a href='/a3'>跨年煙火倒數 交通管制一次看</a></li></ul></div></div>",
+    ),
     article=_DIVS_ARTICLE,
     boilerplate=(
         "即時新聞",
@@ -158,23 +162,22 @@ _COMMENTS = tuple(
 COMMENTS = Layout(
     name="comments and related links",
     title=_COMMENTS_TITLE,
-    html=_head(_COMMENTS_TITLE, lang="en")
-    + "<body>"
-    + _NAV_EN
-    + f"<main><article><h1>{_COMMENTS_TITLE}</h1><p class='byline'>By Dana Ortiz · November 28, 2026</p>"
-    + "".join(f"<p>{text}</p>" for text in _COMMENTS_ARTICLE)
-    + "</article>"
-    + "<section class='related'><h2>Related stories</h2><ul>"
-    + "<li><a href='/r1'>Why open model leaderboards keep getting gamed</a></li>"
-    + "<li><a href='/r2'>The quiet rise of small reasoning models</a></li>"
-    + "<li><a href='/r3'>Five questions to ask before trusting a benchmark</a></li>"
-    + "<li><a href='/r4'>Cloud prices fall again as GPU supply recovers</a></li></ul></section>"
-    + "<section id='comments' class='comments'><h2>Comments (6)</h2>"
-    + "".join(_COMMENTS)
-    + "</section><aside class='newsletter'><p>Get the Ledger in your inbox every morning. Sign up now.</p></aside>"
-    + "</main>"
-    + _FOOTER_EN
-    + "</body></html>",
+    html=_page(
+        _COMMENTS_TITLE,
+        f"<main><article><h1>{_COMMENTS_TITLE}</h1><p class='byline'>By Dana Ortiz · November 28, 2026</p>"
+        + "".join(f"<p>{text}</p>" for text in _COMMENTS_ARTICLE)
+        + "</article>"
+        + "<section class='related'><h2>Related stories</h2><ul>"
+        + "<li><a href='/r1'>Why open model leaderboards keep getting gamed</a></li>"
+        + "<li><a href='/r2'>The quiet rise of small reasoning models</a></li>"
+        + "<li><a href='/r3'>Five questions to ask before trusting a benchmark</a></li>"
+        + "<li><a href='/r4'>Cloud prices fall again as GPU supply recovers</a></li></ul></section>"
+        + "<section id='comments' class='comments'><h2>Comments (6)</h2>"
+        + "".join(_COMMENTS)
+        + "</section><aside class='newsletter'><p>Get the Ledger in your inbox every morning. Sign up now.</p></aside>"
+        + "</main>",
+        lang="en",
+    ),
     article=_COMMENTS_ARTICLE,
     boilerplate=(
         "Benchmarks are marketing at this point",
@@ -204,22 +207,18 @@ _WIRE_ARTICLE = (
 WIRE_ZH = Layout(
     name="chinese wire story with dateline",
     title=_WIRE_TITLE,
-    html=_head(
+    html=_page(
         _WIRE_TITLE,
+        f"<div class='container'><div class='news-header'><h1>{_WIRE_TITLE}</h1>"
+        + "<div class='updatetime'><span>2026/11/28 14:05</span></div></div>"
+        + "<article class='news'><div class='paragraph'>"
+        + "".join(f"<p>{text}</p>" for text in _WIRE_ARTICLE)
+        + "</div></article>"
+        + "<div class='moreNews'><h2>延伸閱讀</h2>"
+        + "<a href='/n/1'>央行理監事會 利率維持不變</a><a href='/n/2'>北市公車路線調整 下月上路</a>"
+        + "<a href='/n/3'>冬季流感疫苗 開放第二階段接種</a></div></div>",
         extra="<meta property='article:published_time' content='2026-11-28T14:05:00+08:00'>",
-    )
-    + "<body>"
-    + _NAV_ZH
-    + f"<div class='container'><div class='news-header'><h1>{_WIRE_TITLE}</h1>"
-    + "<div class='updatetime'><span>2026/11/28 14:05</span></div></div>"
-    + "<article class='news'><div class='paragraph'>"
-    + "".join(f"<p>{text}</p>" for text in _WIRE_ARTICLE)
-    + "</div></article>"
-    + "<div class='moreNews'><h2>延伸閱讀</h2>"
-    + "<a href='/n/1'>央行理監事會 利率維持不變</a><a href='/n/2'>北市公車路線調整 下月上路</a>"
-    + "<a href='/n/3'>冬季流感疫苗 開放第二階段接種</a></div></div>"
-    + _FOOTER_ZH
-    + "</body></html>",
+    ),
     article=_WIRE_ARTICLE,
     boilerplate=("央行理監事會", "北市公車路線調整", "冬季流感疫苗", "禁止轉載", "即時新聞"),
 )
@@ -240,16 +239,14 @@ _DATA_CELLS = tuple(cell for row in _DATA_ROWS for cell in row)
 DATA_TABLE = Layout(
     name="report with a data table",
     title=_DATA_TITLE,
-    html=_head(_DATA_TITLE)
-    + "<body>"
-    + _NAV_ZH
-    + f"<main><article><h1>{_DATA_TITLE}</h1><p>{_DATA_ARTICLE[0]}</p>"
-    + "<table class='scores'><thead><tr><th>模型</th><th>推理</th><th>程式</th><th>數學</th></tr></thead><tbody>"
-    + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in _DATA_ROWS)
-    + f"</tbody></table><p>{_DATA_ARTICLE[1]}</p></article></main>"
-    + "<div class='recommend'><h3>推薦閱讀</h3><a href='/x1'>手機資費大比拼 吃到飽方案整理</a></div>"
-    + _FOOTER_ZH
-    + "</body></html>",
+    html=_page(
+        _DATA_TITLE,
+        f"<main><article><h1>{_DATA_TITLE}</h1><p>{_DATA_ARTICLE[0]}</p>"
+        + "<table class='scores'><thead><tr><th>模型</th><th>推理</th><th>程式</th><th>數學</th></tr></thead><tbody>"
+        + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in _DATA_ROWS)
+        + f"</tbody></table><p>{_DATA_ARTICLE[1]}</p></article></main>"
+        + "<div class='recommend'><h3>推薦閱讀</h3><a href='/x1'>手機資費大比拼 吃到飽方案整理</a></div>",
+    ),
     article=_DATA_ARTICLE + _DATA_CELLS,
     boilerplate=("手機資費大比拼", "禁止轉載", "會員登入"),
 )
@@ -270,18 +267,17 @@ _BLOG_ARTICLE = (
 BLOG = Layout(
     name="blog post with headings and lists",
     title=_BLOG_TITLE,
-    html=_head(_BLOG_TITLE, lang="en")
-    + "<body>"
-    + _NAV_EN
-    + f"<div class='post'><h1 class='post-title'>{_BLOG_TITLE}</h1><div class='post-meta'>Posted by the Nimbus team</div>"
-    + f"<div class='post-content'><p>{_BLOG_ARTICLE[0]}</p><h2>{_BLOG_ARTICLE[1]}</h2><p>{_BLOG_ARTICLE[2]}</p>"
-    + f"<h2>{_BLOG_ARTICLE[3]}</h2><ul>"
-    + "".join(f"<li>{text}</li>" for text in _BLOG_ARTICLE[4:7])
-    + f"</ul><p>{_BLOG_ARTICLE[7]}</p></div>"
-    + "<div class='tags'>Tags: <a href='/t/tokenizer'>tokenizer</a> <a href='/t/chinese'>chinese</a></div>"
-    + "<div class='author-box'>The Nimbus team builds open models. Follow us for updates on every release.</div></div>"
-    + _FOOTER_EN
-    + "</body></html>",
+    html=_page(
+        _BLOG_TITLE,
+        f"<div class='post'><h1 class='post-title'>{_BLOG_TITLE}</h1><div class='post-meta'>Posted by the Nimbus team</div>"
+        + f"<div class='post-content'><p>{_BLOG_ARTICLE[0]}</p><h2>{_BLOG_ARTICLE[1]}</h2><p>{_BLOG_ARTICLE[2]}</p>"
+        + f"<h2>{_BLOG_ARTICLE[3]}</h2><ul>"
+        + "".join(f"<li>{text}</li>" for text in _BLOG_ARTICLE[4:7])
+        + f"</ul><p>{_BLOG_ARTICLE[7]}</p></div>"
+        + "<div class='tags'>Tags: <a href='/t/tokenizer'>tokenizer</a> <a href='/t/chinese'>chinese</a></div>"
+        + "<div class='author-box'>The Nimbus team builds open models. Follow us for updates on every release.</div></div>",
+        lang="en",
+    ),
     article=_BLOG_ARTICLE,
     boilerplate=("Follow us for updates on every release", "All rights reserved", "Cookie settings"),
     url="https://lab.example/blog/tokenizer",
@@ -297,29 +293,28 @@ _SHORT_ARTICLE = (
 SHORT_HEAVY = Layout(
     name="short story in a heavy page",
     title=_SHORT_TITLE,
-    html=_head(_SHORT_TITLE)
-    + "<body><div class='cookie-banner'>本網站使用 Cookie 以提供更好的瀏覽體驗，繼續瀏覽即表示您同意我們的 Cookie 政策。<button>我同意</button></div>"
-    + _NAV_ZH
-    + f"<main><article><h1>{_SHORT_TITLE}</h1>"
-    + "".join(f"<p>{text}</p>" for text in _SHORT_ARTICLE)
-    + "</article>"
-    + "<div class='newsletter'><h3>訂閱電子報</h3><p>每天早上八點，把最重要的科技新聞送到你的信箱，完全免費，隨時可以取消訂閱。</p></div>"
-    + "<div class='ranking'><h3>24 小時排行</h3><ol>"
-    + "".join(
-        f"<li><a href='/rank/{n}'>{text}</a></li>"
-        for n, text in enumerate(
-            [
-                "年終獎金調查出爐 科技業平均四個月",
-                "新款手機開賣首日 門市大排長龍",
-                "房貸利率再升半碼 首購族壓力大",
-                "寒流下週報到 平地最低探十度",
-                "跨年晚會卡司公布 十組歌手同台",
-            ]
+    html=_page(
+        _SHORT_TITLE,
+        f"<main><article><h1>{_SHORT_TITLE}</h1>"
+        + "".join(f"<p>{text}</p>" for text in _SHORT_ARTICLE)
+        + "</article>"
+        + "<div class='newsletter'><h3>訂閱電子報</h3><p>每天早上八點，把最重要的科技新聞送到你的信箱，完全免費，隨時可以取消訂閱。</p></div>"
+        + "<div class='ranking'><h3>24 小時排行</h3><ol>"
+        + "".join(
+            f"<li><a href='/rank/{n}'>{text}</a></li>"
+            for n, text in enumerate(
+                [
+                    "年終獎金調查出爐 科技業平均四個月",
+                    "新款手機開賣首日 門市大排長龍",
+                    "房貸利率再升半碼 首購族壓力大",
+                    "寒流下週報到 平地最低探十度",
+                    "跨年晚會卡司公布 十組歌手同台",
+                ]
+            )
         )
-    )
-    + "</ol></div></main>"
-    + _FOOTER_ZH
-    + "</body></html>",
+        + "</ol></div></main>",
+        banner="<div class='cookie-banner'>本網站使用 Cookie 以提供更好的瀏覽體驗，繼續瀏覽即表示您同意我們的 Cookie 政策。<button>我同意</button></div>",
+    ),
     article=_SHORT_ARTICLE,
     boilerplate=(
         "Cookie 政策",
@@ -343,16 +338,14 @@ _BR_ARTICLE = (
 BR_TEXT = Layout(
     name="br-separated paragraphs",
     title=_BR_TITLE,
-    html=_head(_BR_TITLE)
-    + "<body>"
-    + _NAV_ZH
-    + f"<div id='content'><h1>{_BR_TITLE}</h1><div class='text'>"
-    + "<br/><br/>".join(_BR_ARTICLE)
-    + "</div><div class='keywords'>關鍵字：<a href='/k/ai'>人工智慧</a> <a href='/k/gov'>數位政府</a></div></div>"
-    + "<div class='sidebar'><h3>最新影音</h3><a href='/v/1'>直擊！跨年煙火試放畫面曝光</a>"
-    + "<a href='/v/2'>街頭訪問：你的年終獎金有多少？</a></div>"
-    + _FOOTER_ZH
-    + "</body></html>",
+    html=_page(
+        _BR_TITLE,
+        f"<div id='content'><h1>{_BR_TITLE}</h1><div class='text'>"
+        + "<br/><br/>".join(_BR_ARTICLE)
+        + "</div><div class='keywords'>關鍵字：<a href='/k/ai'>人工智慧</a> <a href='/k/gov'>數位政府</a></div></div>"
+        + "<div class='sidebar'><h3>最新影音</h3><a href='/v/1'>直擊！跨年煙火試放畫面曝光</a>"
+        + "<a href='/v/2'>街頭訪問：你的年終獎金有多少？</a></div>",
+    ),
     article=_BR_ARTICLE,
     boilerplate=("跨年煙火試放畫面", "街頭訪問", "禁止轉載", "即時新聞"),
 )
@@ -368,16 +361,14 @@ _THEME_ARTICLE = (
 THEMED = Layout(
     name="article in a comment-classed container",
     title=_THEME_TITLE,
-    html=_head(_THEME_TITLE)
-    + "<body>"
-    + _NAV_ZH
-    + f"<div class='entry'><h1 class='entry-title'>{_THEME_TITLE}</h1>"
-    + "<div class='comment-body entry-content'>"
-    + "".join(f"<p>{text}</p>" for text in _THEME_ARTICLE)
-    + "</div></div>"
-    + "<div class='widget'><h3>熱門標籤</h3><a href='/tag/1'>颱風動態</a> <a href='/tag/2'>股市行情</a></div>"
-    + _FOOTER_ZH
-    + "</body></html>",
+    html=_page(
+        _THEME_TITLE,
+        f"<div class='entry'><h1 class='entry-title'>{_THEME_TITLE}</h1>"
+        + "<div class='comment-body entry-content'>"
+        + "".join(f"<p>{text}</p>" for text in _THEME_ARTICLE)
+        + "</div></div>"
+        + "<div class='widget'><h3>熱門標籤</h3><a href='/tag/1'>颱風動態</a> <a href='/tag/2'>股市行情</a></div>",
+    ),
     article=_THEME_ARTICLE,
     boilerplate=("颱風動態", "股市行情", "禁止轉載", "即時新聞"),
 )

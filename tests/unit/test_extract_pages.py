@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import lxml.html
 import pytest
 import trafilatura
 
@@ -62,6 +63,23 @@ def test_a_layout_table_becomes_blocks_and_a_data_table_stays() -> None:
     unwrap_layout_tables(data)
     assert laid.xpath("//table") == []
     assert len(data.xpath("//table")) == 1
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.name)
+def test_one_parsed_tree_serves_every_pass_and_the_date_unchanged(layout: Layout) -> None:
+    # Given a page's tree with its layout tables already unwrapped (the one change extraction makes)
+    tree = parse_page(layout.html)
+    assert tree is not None
+    unwrap_layout_tables(tree)
+    before = lxml.html.tostring(tree)
+
+    # When every extraction pass and the date reading run on it
+    text = extract_main_text(tree, layout.url)
+    page_published(tree, text)
+
+    # Then the libraries pruned copies of their own, not the tree the others read
+    assert lxml.html.tostring(tree) == before
+    assert text == extract_main_text(layout.html, layout.url)
 
 
 def test_the_dateline_and_original_title_lines_open_the_wire_story() -> None:

@@ -11,7 +11,9 @@ import pytest
 
 from dailydigest.models.topic import Topic
 from dailydigest.ports import WebResponse
-from dailydigest.sources.feed import FeedSource, fragment_text, without_headline
+from dailydigest.sources.extract import without_headline
+from dailydigest.sources.feed import FeedSource
+from dailydigest.sources.feed_parse import fragment_text
 from tests.support.news_fixtures import DAY
 
 UTC = dt.UTC

@@ -14,7 +14,9 @@ Date: the page's own metadata (article:published_time, JSON-LD datePublished, <t
 by htmldate without its text-wide guessing (which turns "2026年11月28日" into 2026-01-01), else a
 dateline at the top of the article ("2026年11月28日 10:30", "2026/11/28 14:05").
 
-trafilatura, htmldate and lxml are heavy: imported when a page is actually read.
+trafilatura, htmldate and lxml are heavy: imported when a page is actually read. One parsed tree
+serves every pass and the date: trafilatura (2.x, as pinned) and htmldate (>= 1.11, which it
+requires) copy a tree they are given before pruning it, so no pass sees another's cuts.
 """
 
 from __future__ import annotations
@@ -68,16 +70,16 @@ def extract_main_text(page: str | bytes | HtmlElement, url: str) -> str:
     unwrap_layout_tables(tree)
     options: dict[str, Any] = {"url": url, "include_tables": True}
     try:
-        precise = trafilatura.extract(_copy(tree), favor_precision=True, include_comments=False, **options)
+        precise = trafilatura.extract(tree, favor_precision=True, include_comments=False, **options)
         first = (precise or "").strip()
         expected = main_text_estimate(tree)
         if len(first) >= SECOND_PASS_BELOW * expected:
             return first
-        recalled = trafilatura.extract(_copy(tree), favor_recall=True, include_comments=False, **options)
+        recalled = trafilatura.extract(tree, favor_recall=True, include_comments=False, **options)
         second = (recalled or "").strip()
         if len(second) < SECOND_PASS_BELOW * expected:
             # Last resort: a theme whose article container is classed like comments ("comment-body").
-            anyway = trafilatura.extract(_copy(tree), favor_recall=True, include_comments=True, **options)
+            anyway = trafilatura.extract(tree, favor_recall=True, include_comments=True, **options)
             second = max(second, (anyway or "").strip(), key=len)
     except Exception as exc:  # a parser crash on one odd page must not end the run
         logger.warning("page extraction failed", extra={"url": url, "reason": str(exc)[:200]})
@@ -89,13 +91,6 @@ def extract_main_text(page: str | bytes | HtmlElement, url: str) -> str:
     return first
 
 
-def _copy(tree: HtmlElement) -> HtmlElement:
-    # trafilatura prunes the tree it is given: each pass gets its own copy.
-    from copy import deepcopy
-
-    return deepcopy(tree)
-
-
 def main_text_estimate(tree: HtmlElement) -> int:
     """How many characters the page's main text holds: its declared article body, else a baseline."""
     import trafilatura
@@ -103,7 +98,7 @@ def main_text_estimate(tree: HtmlElement) -> int:
     declared = max((len(body) for body in _json_ld_values(tree, "articleBody")), default=0)
     if declared:
         return declared
-    _, text, length = trafilatura.baseline(_copy(tree))
+    _, text, length = trafilatura.baseline(tree)
     return length if text else 0
 
 
@@ -161,7 +156,7 @@ def page_published(tree: HtmlElement, text: str = "", zone: dt.tzinfo | None = N
 
     try:
         found = htmldate.find_date(
-            _copy(tree), extensive_search=False, original_date=True, outputformat=_DATE_FORMAT
+            tree, extensive_search=False, original_date=True, outputformat=_DATE_FORMAT
         )
     except Exception:  # htmldate on an odd page: no date rather than no article
         found = None

@@ -24,23 +24,14 @@ from dailydigest.models.article import Article
 from dailydigest.models.topic import Topic
 from dailydigest.news.gather import Window, in_window, is_aggregator_link, published_timestamp, window_for
 from dailydigest.news.text import guess_language
-from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest, WebResponse
+from dailydigest.ports import FetchFailure, WebClient, WebRequest, WebResponse
 from dailydigest.settings import FetchSettings
 from dailydigest.sources.dates import language_codes, parse_date, site_zone
 from dailydigest.sources.extract import extract_main_text, page_published, parse_page, without_headline
-from dailydigest.sources.feed_parse import FeedEntry, FeedError, ParsedFeed, fragment_text, parse_feed
+from dailydigest.sources.feed_parse import FeedEntry, FeedError, ParsedFeed, parse_feed
 from dailydigest.sources.page_meta import declared_canonical
+from dailydigest.web.batch import fetch_each
 from dailydigest.web.charset import decode_html
-
-__all__ = [
-    "FeedSource",
-    "feed_articles",
-    "fetch_all",
-    "fill_text",
-    "fragment_text",
-    "with_page_text",
-    "without_headline",
-]
 
 logger = logging.getLogger(__name__)
 
@@ -101,10 +92,7 @@ def fetch_all(
     web: WebClient, requests: Sequence[WebRequest], max_bytes: int, what: str
 ) -> list[WebResponse | None]:
     """The usable response for each request (None, logged, for each one that is not)."""
-    if isinstance(web, BatchWebClient):
-        results = web.get_many(requests)
-    else:
-        results = [_get_one(web, request) for request in requests]
+    results = fetch_each(web, requests)
     usable: list[WebResponse | None] = []
     for request, result in zip(requests, results, strict=True):
         reason = _problem(request, result, max_bytes)
@@ -114,13 +102,6 @@ def fetch_all(
         else:
             usable.append(result if isinstance(result, WebResponse) else None)
     return usable
-
-
-def _get_one(web: WebClient, request: WebRequest) -> WebResponse | FetchFailure:
-    try:
-        return web.get(request.url)
-    except Exception as exc:  # any transport or refusal problem skips just this URL
-        return FetchFailure(request.url, f"fetch failed: {exc}")
 
 
 def _problem(request: WebRequest, result: WebResponse | FetchFailure, max_bytes: int) -> str:

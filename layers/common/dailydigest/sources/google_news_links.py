@@ -71,23 +71,31 @@ class Signature:
 
 def item_id(link: str, root: str) -> str | None:
     """The article id of a Google News link under `root` (`/rss/articles/ID`, `/articles/ID`, `/read/ID`)."""
-    parts, base = urlsplit(link), urlsplit(root)
-    if (parts.hostname or "").lower() != (base.hostname or "").lower() or parts.port != base.port:
+    if not _on_root_host(link, root):
         return None
-    segments = [segment for segment in parts.path.split("/") if segment]
-    if len(segments) >= 2 and segments[-2] in ("articles", "read"):
-        candidate = segments[-1]
-        return candidate if _ID_PATTERN.match(candidate) else None
-    return None
+    candidate = _article_segment(urlsplit(link).path)
+    return candidate if candidate is not None and _ID_PATTERN.match(candidate) else None
 
 
 def is_google_link(url: str, root: str) -> bool:
     """A link to Google's own pages: under the configured root, or on a google.com host."""
-    host = (urlsplit(url).hostname or "").lower()
-    base = urlsplit(root)
-    if host == (base.hostname or "").lower() and urlsplit(url).port == base.port:
+    if _on_root_host(url, root):
         return True
+    host = (urlsplit(url).hostname or "").lower()
     return host in ("google.com", "news.google.com") or host.endswith(".google.com")
+
+
+def _on_root_host(url: str, root: str) -> bool:
+    parts, base = urlsplit(url), urlsplit(root)
+    return (parts.hostname or "").lower() == (base.hostname or "").lower() and parts.port == base.port
+
+
+def _article_segment(path: str) -> str | None:
+    """The last segment of an `.../articles/ID` or `.../read/ID` path, unchecked."""
+    segments = [segment for segment in path.split("/") if segment]
+    if len(segments) >= 2 and segments[-2] in ("articles", "read"):
+        return segments[-1]
+    return None
 
 
 def embedded_url(link: str) -> str | None:
@@ -96,10 +104,8 @@ def embedded_url(link: str) -> str | None:
     for key, value in parse_qsl(parts.query):
         if key == "url" and urlsplit(value).scheme in ("http", "https"):
             return value
-    segments = [segment for segment in parts.path.split("/") if segment]
-    if len(segments) >= 2 and segments[-2] in ("articles", "read"):
-        return decode_old_id(segments[-1])
-    return None
+    token = _article_segment(parts.path)
+    return decode_old_id(token) if token is not None else None
 
 
 def decode_old_id(token: str) -> str | None:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from dailydigest.ports import BatchWebClient, FetchFailure, Store, WebClient, WebRequest, WebResponse
+from dailydigest.ports import FetchFailure, Store, WebClient, WebRequest, WebResponse
 from dailydigest.sources.google_news_links import (
     Edition,
     ReplyError,
@@ -38,6 +38,7 @@ from dailydigest.sources.google_news_links import (
 )
 from dailydigest.store import keys
 from dailydigest.store.ops import JSON, read_if_present
+from dailydigest.web.batch import fetch_each
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +82,7 @@ class GoogleSession:
         if self.stopped:
             return [FetchFailure(r.url, f"not asked: {self.stopped}") for r in requests]
         self.requests += len(requests)
-        if isinstance(self.web, BatchWebClient):
-            results = self.web.get_many(requests)
-        else:
-            results = [_get_one(self.web, request) for request in requests]
+        results = fetch_each(self.web, requests)
         for result in results:
             if isinstance(result, WebResponse):
                 self._judge(result)
@@ -160,13 +158,6 @@ def _retry_after(value: str, now: dt.datetime) -> dt.timedelta:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return max(when - now, dt.timedelta(0))
-
-
-def _get_one(web: WebClient, request: WebRequest) -> WebResponse | FetchFailure:
-    try:
-        return web.get(request.url)
-    except Exception as exc:  # any transport problem is this URL's failure
-        return FetchFailure(request.url, f"fetch failed: {exc}")
 
 
 @dataclass

@@ -27,7 +27,8 @@ from dailydigest.news.gather import window_for
 from dailydigest.news.text import guess_language, quoted_phrase
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest
 from dailydigest.settings import FetchSettings
-from dailydigest.sources.feed import fill_text, fragment_text
+from dailydigest.sources.feed import fill_text
+from dailydigest.sources.feed_parse import fragment_text
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,8 @@ import logging
 from collections import OrderedDict
 from collections.abc import Sequence
 
-from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest, WebResponse
+from dailydigest.ports import FetchFailure, WebClient, WebRequest, WebResponse
+from dailydigest.web.batch import fetch_each
 
 logger = logging.getLogger(__name__)
 
@@ -74,24 +75,13 @@ class PageCache:
             first = [requests[indexes[0]] for indexes in missing.values()]
             self.downloads += len(first)
             for (key, indexes), request, result in zip(
-                missing.items(), first, self._fetch(first), strict=True
+                missing.items(), first, fetch_each(self.web, first), strict=True
             ):
                 if request.method.upper() == "GET":
                     self._remember(key, request, result)
                 for index in indexes:
                     answers[index] = result if index == indexes[0] else _for(requests[index], result)
         return [answers[index] for index in range(len(requests))]
-
-    def _fetch(self, requests: Sequence[WebRequest]) -> list[WebResponse | FetchFailure]:
-        if isinstance(self.web, BatchWebClient):
-            return self.web.get_many(requests)
-        results: list[WebResponse | FetchFailure] = []
-        for request in requests:
-            try:
-                results.append(self.web.get(request.url))
-            except Exception as exc:  # a transport problem is this URL's failure, not the batch's
-                results.append(FetchFailure(request.url, f"fetch failed: {exc}"))
-        return results
 
     def _cached(self, request: WebRequest) -> WebResponse | FetchFailure | None:
         if request.method.upper() != "GET":
