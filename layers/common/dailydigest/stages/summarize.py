@@ -123,7 +123,7 @@ def summarize_stage(
     stored = read_if_present(store, key)
     if stored is not None:
         digest = Digest.model_validate_json(stored)
-    elif _claim_or_wait(fetched, store, policy):
+    elif _claim_or_wait(fetched, key, store, policy):
         bundle = load_bundle(store, fetched.stories_key)
         digest = summarizer.summarize(bundle.topic, fetched.date, bundle.stories)
         if not store.create(key, digest.model_dump_json(indent=1).encode(), JSON):
@@ -147,16 +147,14 @@ def _announcement(fetched: ArticlesFetched, key: str, digest: Digest) -> DigestW
     )
 
 
-def _claim_or_wait(fetched: ArticlesFetched, store: Store, policy: ClaimPolicy) -> bool:
+def _claim_or_wait(fetched: ArticlesFetched, digest_key: str, store: Store, policy: ClaimPolicy) -> bool:
     """True when this delivery holds the claim (and pays); False when the digest another delivery
-    wrote is now in the store. DigestInProgress when neither happened within the wait."""
-    digest_key = keys.digest_key(fetched.topic, fetched.date)
+    wrote is now at `digest_key`. DigestInProgress when neither happened within the wait."""
     started = policy.clock()
     while True:
         generation, current = _latest_claim(store, fetched)
         now = policy.clock()
-        gone = current is not None and policy.alive(current.holder) is False
-        if current is None or current.expires_at <= now or gone:
+        if current is None or current.expires_at <= now or policy.alive(current.holder) is False:
             if current is not None:
                 log.warning(
                     "stale digest claim taken over",
