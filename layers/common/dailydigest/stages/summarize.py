@@ -150,7 +150,7 @@ def _announcement(fetched: ArticlesFetched, key: str, digest: Digest) -> DigestW
 def _claim_or_wait(fetched: ArticlesFetched, digest_key: str, store: Store, policy: ClaimPolicy) -> bool:
     """True when this delivery holds the claim (and pays); False when the digest another delivery
     wrote is now at `digest_key`. DigestInProgress when neither happened within the wait."""
-    started = policy.clock()
+    started: dt.datetime | None = None  # when this delivery first found a live claim
     while True:
         generation, current = _latest_claim(store, fetched)
         now = policy.clock()
@@ -176,17 +176,18 @@ def _claim_or_wait(fetched: ArticlesFetched, digest_key: str, store: Store, poli
             continue  # another delivery claimed it first: read its claim
         if store.exists(digest_key):
             return False
+        if started is None:
+            started = now
+            log.info(
+                "digest claimed by another delivery, waiting",
+                extra={"topic": fetched.topic, "holder": current.run_id},
+            )
         waited = (now - started).total_seconds()
         if waited >= policy.wait_seconds:
             raise DigestInProgress(
                 f"the digest for {fetched.topic} {fetched.date.isoformat()} is being written by run "
                 f"{current.run_id} (claimed {current.claimed_at:%H:%M:%S}Z, holds until "
                 f"{current.expires_at:%H:%M:%S}Z); this delivery waited {waited:.0f}s and will be retried"
-            )
-        if waited == 0:
-            log.info(
-                "digest claimed by another delivery, waiting",
-                extra={"topic": fetched.topic, "holder": current.run_id},
             )
         policy.sleep(min(policy.poll_seconds, max(policy.wait_seconds - waited, 0.01)))
 
