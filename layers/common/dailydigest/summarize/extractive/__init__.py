@@ -48,16 +48,6 @@ from dailydigest.summarize.extractive.tags import title_tags
 from dailydigest.summarize.extractive.wording import Wording
 from dailydigest.summarize.llm.material import defang
 
-__all__ = [
-    "COMPARISON_CUES",
-    "DEVELOPER_CUES",
-    "MARKET_CUES",
-    "SIGNIFICANCE_CUES",
-    "USER_CUES",
-    "ExtractiveSummarizer",
-    "title_tags",
-]
-
 MAX_KEY_POINTS = 7
 MAX_HIGHLIGHTS = 20
 EXCERPT_CHARS = 160
