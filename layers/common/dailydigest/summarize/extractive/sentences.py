@@ -100,6 +100,7 @@ def collect(stories: Sequence[Story], locale: str) -> list[Sentence]:
         for article in story.articles:
             source_id += 1
             written_in = article_language(article.body, article.title)
+            said_by = outlet(article.publisher, str(article.url))
             # Positions count every sentence, so a dropped fragment does not promote the next one to lead.
             for position, raw in enumerate(split_sentences(article.body)):
                 text = without_additive_opener(raw)
@@ -117,7 +118,7 @@ def collect(stories: Sequence[Story], locale: str) -> list[Sentence]:
                         terms=frozenset(tokens(text)),
                         native=sentence_language(text, written_in) in ("", language),
                         standalone=stands_alone(text),
-                        outlet=outlet(article.publisher, str(article.url)),
+                        outlet=said_by,
                     )
                 )
     return found
