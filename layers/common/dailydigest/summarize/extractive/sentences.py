@@ -40,7 +40,8 @@ _NEWSROOM_FIRST_PERSON = re.compile(
 _QUOTED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|\"[^\"]*\"")
 # A figure: a number standing alone (not part of a name such as Qwen4, 235B or 128K), not a date.
 _FIGURE = re.compile(r"(?<![A-Za-z0-9.\-])\d+(?:\.\d+)?%?(?![A-Za-z0-9])(?!\s*[日月年號時])")
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# A run of Han characters (tags take their phrases from such runs too).
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def figures(text: str) -> frozenset[str]:
 
 
 def _bigrams(text: str) -> set[str]:
-    grams = {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+    grams = {run[i : i + 2] for run in CJK_RUN.findall(text) for i in range(len(run) - 1)}
     return grams | {word.lower() for word in re.findall(r"[A-Za-z][A-Za-z0-9.\-]+", text)}
 
 
