@@ -225,9 +225,10 @@ def _analysis(picker: Picker, wording: Wording) -> Analysis:
 
         return rate
 
+    accepts = [answers(cues) for cues in headings]
     candidates = {
-        index: sum(1 for s in picker.all if s.native and s.standalone and answers(cues)(s))
-        for index, cues in enumerate(headings)
+        index: sum(1 for s in picker.all if s.native and s.standalone and accept(s))
+        for index, accept in enumerate(accepts)
     }
     chosen: dict[int, list[Sentence]] = {index: [] for index in range(len(headings))}
     for _ in range(2):  # a first answer for every heading, then a second
@@ -237,7 +238,7 @@ def _analysis(picker: Picker, wording: Wording) -> Analysis:
             chosen[index] += picker.pick(
                 [s for s in picker.all if s.story not in taken],
                 1,
-                accept=answers(cues),
+                accept=accepts[index],
                 strength=strength(cues),
             )
     paragraphs = []
