@@ -30,7 +30,13 @@ from dailydigest.models.article import Article, Story
 from dailydigest.models.topic import Topic
 from dailydigest.settings import DEFAULT_LLM_PRICES
 from dailydigest.summarize.llm import messages as prompt_messages
-from dailydigest.summarize.llm.budget import Budget, estimate_messages, estimate_tokens, price_for
+from dailydigest.summarize.llm.budget import (
+    Budget,
+    cost_usd,
+    estimate_messages,
+    estimate_tokens,
+    price_for,
+)
 from dailydigest.summarize.llm.material import build_material
 from dailydigest.summarize.llm.messages import MAX_HIGHLIGHTS
 from dailydigest.summarize.llm.schema import CitedPoint
@@ -237,8 +243,8 @@ def main() -> None:
         prompt = int(str(ours["prompt"]))
         completion = int(str(ours["completion"]))
         cap = int(str(ours["completion_cap"]))
-        naive_cost = (naive * price[0] + typical_answer(len(stories)) * price[1]) / 1e6
-        our_cost = (prompt * price[0] + completion * price[1]) / 1e6
+        naive_cost = cost_usd(price, naive, typical_answer(len(stories)))
+        our_cost = cost_usd(price, prompt, completion)
         print(
             f"{size:>8} {len(stories):>7} {naive:>12} {ours['mode']!s:>10} {ours['calls']!s:>5} "
             f"{ours['article_tokens']!s:>7} {prompt:>7} {prompt / naive:>6.1%} "

@@ -3,17 +3,16 @@ one line of the run's own output with the reason, model and host, and the run re
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.integration
+from tests.conftest import REPO_ROOT
+from tests.support.llm_harness import run_dailydigest
 
-ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.integration
 
 
 def _closed_port() -> int:
@@ -25,22 +24,13 @@ def _closed_port() -> int:
 
 def test_unreachable_endpoint_is_one_clear_line_and_shows_in_runs(tmp_path: Path) -> None:
     port = _closed_port()
-    environment = {
-        **os.environ,
-        "DIGEST_WEB_MIRROR": str(ROOT / "samples" / "web"),
-        "OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1",
-        "OPENAI_API_KEY": "test",
-        "DIGEST_LLM_MODEL": "qwen3-32b",
-        "DIGEST_LLM_MAX_RETRIES": "0",
-    }
-    executable = str(Path(sys.executable).parent / "dailydigest")
 
     def dailydigest(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [executable, *args], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300
+        return run_dailydigest(
+            tmp_path, f"http://127.0.0.1:{port}/v1", "qwen3-32b", *args, DIGEST_LLM_MAX_RETRIES="0"
         )
 
-    topics = str(ROOT / "samples" / "topics.yaml")
+    topics = str(REPO_ROOT / "samples" / "topics.yaml")
     run = dailydigest("run", "qwen", "--date", "2026-11-28", "--topics", topics)
     assert run.returncode == 0, run.stderr
     digest_lines = [line.strip() for line in run.stdout.splitlines() if line.strip().startswith("digest ")]

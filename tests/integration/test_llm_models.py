@@ -4,10 +4,7 @@ request form learnt once and remembered (per endpoint and model) for the rest of
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,9 +14,10 @@ import pytest
 from dailydigest.models.digest import Digest
 from dailydigest.render.parse import parse_post
 from dailydigest.render.post import render_post
+from tests.conftest import REPO_ROOT
 from tests.support.fake_openai import Answer, FakeOpenAI, chat
 from tests.support.llm_fixtures import DAY, answer, dumps, stories, topic
-from tests.support.llm_harness import make, texts
+from tests.support.llm_harness import make, run_dailydigest, texts
 from tests.support.model_habits import (
     dashscope_endpoint,
     deepseek_endpoint,
@@ -31,8 +29,6 @@ from tests.support.model_habits import (
 )
 
 pytestmark = pytest.mark.integration
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _clean_and_reference_shaped(digest: Digest) -> None:
@@ -177,20 +173,9 @@ def test_dailydigest_run_publishes_the_llm_digest_of_a_model_with_habits(
     server: FakeOpenAI, tmp_path: Path, habit: Callable[[dict[str, Any]], str]
 ) -> None:
     server.queue(lambda body: chat(habit(_cited_for(body)), model="qwen3-32b"))
-    environment = {
-        **os.environ,
-        "DIGEST_WEB_MIRROR": str(ROOT / "samples" / "web"),
-        "OPENAI_BASE_URL": server.base_url,
-        "OPENAI_API_KEY": "test",
-        "DIGEST_LLM_MODEL": "qwen3-32b",
-    }
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "dailydigest"), "run", "qwen", "--date", "2026-11-28"],
-        cwd=tmp_path,
-        env={**environment, "DIGEST_TOPICS": str(ROOT / "samples" / "topics.yaml")},
-        capture_output=True,
-        text=True,
-        timeout=300,
+    topics = str(REPO_ROOT / "samples" / "topics.yaml")
+    result = run_dailydigest(
+        tmp_path, server.base_url, "qwen3-32b", "run", "qwen", "--date", "2026-11-28", DIGEST_TOPICS=topics
     )
     assert result.returncode == 0, result.stderr
     assert "digest     llm -> data/qwen/2026-11-28/digest.json" in result.stdout

@@ -9,10 +9,7 @@ map-reduce, the cache, the extractive fallback and `fail` mode, and `dailydigest
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -25,6 +22,7 @@ from dailydigest.summarize.chinese import simplified_chars
 from dailydigest.summarize.llm import messages as prompt_messages
 from dailydigest.summarize.llm.cache import PREFIX
 from dailydigest.summarize.llm.material import build_material
+from tests.conftest import REPO_ROOT
 from tests.fakes import MemoryStore
 from tests.support.fake_openai import Answer, FakeOpenAI, chat, error
 from tests.support.llm_fixtures import (
@@ -40,11 +38,9 @@ from tests.support.llm_fixtures import (
     stories,
     topic,
 )
-from tests.support.llm_harness import front_matter, make, texts
+from tests.support.llm_harness import front_matter, make, run_dailydigest, texts
 
 pytestmark = pytest.mark.integration
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- a valid answer ---------------------------------------------------------------------------------
@@ -503,30 +499,13 @@ def _sample_answer(body: dict[str, Any]) -> Answer:
 
 def test_dailydigest_run_writes_an_llm_digest(server: FakeOpenAI, tmp_path: Path) -> None:
     server.queue(_sample_answer)
-    environment = {
-        **os.environ,
-        "DIGEST_WEB_MIRROR": str(ROOT / "samples" / "web"),
-        "OPENAI_BASE_URL": server.base_url,
-        "OPENAI_API_KEY": "test",
-        "DIGEST_LLM_MODEL": "test-model",
-        "DIGEST_LLM_PRICES": '{"test-model": [0.4, 1.2]}',
-    }
-    executable = str(Path(sys.executable).parent / "dailydigest")
-    result = subprocess.run(
-        [
-            executable,
-            "run",
-            "qwen",
-            "--date",
-            "2026-11-28",
-            "--topics",
-            str(ROOT / "samples" / "topics.yaml"),
-        ],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    topics = str(REPO_ROOT / "samples" / "topics.yaml")
+    result = run_dailydigest(
+        tmp_path,
+        server.base_url,
+        "test-model",
+        *("run", "qwen", "--date", "2026-11-28", "--topics", topics),
+        DIGEST_LLM_PRICES='{"test-model": [0.4, 1.2]}',
     )
     assert result.returncode == 0, result.stderr
     # The report names the model and the endpoint it used, not just "llm".

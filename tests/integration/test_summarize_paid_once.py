@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import socket
 import subprocess
 import sys
@@ -43,8 +44,11 @@ def _fetched(store: DirectoryStore | MemoryStore, run_id: str = "run-000001") ->
     )
 
 
-def test_two_concurrent_deliveries_make_one_llm_call(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_two_concurrent_deliveries_make_one_llm_call(
+    server: FakeOpenAI, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     # Given one slow answer and the same event delivered twice at the same moment
+    caplog.set_level(logging.INFO, logger="dailydigest.stages.summarize")
     server.queue(dataclasses.replace(chat(dumps(answer())), delay=1.0))
     store = DirectoryStore(tmp_path)
     fetched = _fetched(store)
@@ -74,6 +78,8 @@ def test_two_concurrent_deliveries_make_one_llm_call(server: FakeOpenAI, tmp_pat
     assert sorted(r.duplicate for r in results) == [False, True]
     assert [type(e) for e in bus.events] == [DigestWritten]  # announced once, by the holder
     assert store.exists(keys.digest_claim_key("qwen", DAY))
+    # and the duplicate said once, on the real clock, that it waits for the holder
+    assert [r.message for r in caplog.records].count("digest claimed by another delivery, waiting") == 1
 
 
 def test_a_later_duplicate_reuses_the_digest_without_a_call(server: FakeOpenAI) -> None:

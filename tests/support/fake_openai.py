@@ -20,7 +20,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -132,11 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = 200, json.dumps({"object": "list", "data": data}).encode()
         else:
             status, payload = 404, json.dumps(error(404, f"no route {self.path}").body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        self._reply(status, payload)
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0") or 0)
@@ -157,16 +153,17 @@ class _Handler(BaseHTTPRequestHandler):
             if isinstance(answer.body, str)
             else json.dumps(answer.body).encode()
         )
-        try:
-            self.send_response(answer.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (a timeout test)
+        with suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+            self._reply(answer.status, payload, answer.headers)
+
+    def _reply(self, status: int, payload: bytes, headers: Mapping[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
 
 
 class _Server(ThreadingHTTPServer):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -11,6 +15,7 @@ from dailydigest.settings import LlmSettings
 from dailydigest.summarize.extractive import ExtractiveSummarizer
 from dailydigest.summarize.llm.grounding import strings
 from dailydigest.summarize.llm.summarizer import LlmSummarizer
+from tests.conftest import REPO_ROOT
 from tests.fakes import MemoryStore
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.llm_fixtures import CANARY
@@ -57,3 +62,26 @@ def front_matter(post: str) -> dict[str, Any]:
     loaded = yaml.safe_load(front)
     assert isinstance(loaded, dict)
     return loaded
+
+
+def run_dailydigest(
+    cwd: Path, base_url: str, model: str, *args: str, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """This venv's `dailydigest` command, offline on the samples' web mirror, with `model` at the
+    endpoint `base_url` (and `env` on top)."""
+    environment = {
+        **os.environ,
+        "DIGEST_WEB_MIRROR": str(REPO_ROOT / "samples" / "web"),
+        "OPENAI_BASE_URL": base_url,
+        "OPENAI_API_KEY": "test",
+        "DIGEST_LLM_MODEL": model,
+        **env,
+    }
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "dailydigest"), *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )

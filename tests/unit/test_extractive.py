@@ -19,16 +19,16 @@ from dailydigest.models.digest import Digest
 from dailydigest.models.topic import Topic
 from dailydigest.news.text import contains_any, is_cjk, split_sentences
 from dailydigest.ports import Summarizer
-from dailydigest.summarize.extractive import (
+from dailydigest.summarize.extractive import ExtractiveSummarizer
+from dailydigest.summarize.extractive.cues import (
     COMPARISON_CUES,
     DEVELOPER_CUES,
     MARKET_CUES,
     SIGNIFICANCE_CUES,
     USER_CUES,
-    ExtractiveSummarizer,
-    title_tags,
 )
 from dailydigest.summarize.extractive.sentences import stands_alone
+from dailydigest.summarize.extractive.tags import title_tags
 from tests.conftest import REPO_ROOT
 
 DAY = dt.date(2026, 11, 28)

@@ -100,13 +100,11 @@ def process_alive(holder: str) -> bool | None:
     host, _, pid = holder.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return None
-    if int(pid) == os.getpid():
-        return True
     try:
-        os.kill(int(pid), 0)
+        os.kill(int(pid), 0)  # signal 0 only asks whether the process exists (this one does)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except PermissionError:  # it exists, under another user
         return True
     return True
 
@@ -123,7 +121,7 @@ def summarize_stage(
     stored = read_if_present(store, key)
     if stored is not None:
         digest = Digest.model_validate_json(stored)
-    elif _claim_or_wait(fetched, store, policy):
+    elif _claim_or_wait(fetched, key, store, policy):
         bundle = load_bundle(store, fetched.stories_key)
         digest = summarizer.summarize(bundle.topic, fetched.date, bundle.stories)
         if not store.create(key, digest.model_dump_json(indent=1).encode(), JSON):
@@ -147,16 +145,14 @@ def _announcement(fetched: ArticlesFetched, key: str, digest: Digest) -> DigestW
     )
 
 
-def _claim_or_wait(fetched: ArticlesFetched, store: Store, policy: ClaimPolicy) -> bool:
+def _claim_or_wait(fetched: ArticlesFetched, digest_key: str, store: Store, policy: ClaimPolicy) -> bool:
     """True when this delivery holds the claim (and pays); False when the digest another delivery
-    wrote is now in the store. DigestInProgress when neither happened within the wait."""
-    digest_key = keys.digest_key(fetched.topic, fetched.date)
-    started = policy.clock()
+    wrote is now at `digest_key`. DigestInProgress when neither happened within the wait."""
+    started: dt.datetime | None = None  # when this delivery first found a live claim
     while True:
         generation, current = _latest_claim(store, fetched)
         now = policy.clock()
-        gone = current is not None and policy.alive(current.holder) is False
-        if current is None or current.expires_at <= now or gone:
+        if current is None or current.expires_at <= now or policy.alive(current.holder) is False:
             if current is not None:
                 log.warning(
                     "stale digest claim taken over",
@@ -178,17 +174,18 @@ def _claim_or_wait(fetched: ArticlesFetched, store: Store, policy: ClaimPolicy) 
             continue  # another delivery claimed it first: read its claim
         if store.exists(digest_key):
             return False
+        if started is None:
+            started = now
+            log.info(
+                "digest claimed by another delivery, waiting",
+                extra={"topic": fetched.topic, "holder": current.run_id},
+            )
         waited = (now - started).total_seconds()
         if waited >= policy.wait_seconds:
             raise DigestInProgress(
                 f"the digest for {fetched.topic} {fetched.date.isoformat()} is being written by run "
                 f"{current.run_id} (claimed {current.claimed_at:%H:%M:%S}Z, holds until "
                 f"{current.expires_at:%H:%M:%S}Z); this delivery waited {waited:.0f}s and will be retried"
-            )
-        if waited == 0:
-            log.info(
-                "digest claimed by another delivery, waiting",
-                extra={"topic": fetched.topic, "holder": current.run_id},
             )
         policy.sleep(min(policy.poll_seconds, max(policy.wait_seconds - waited, 0.01)))
 

@@ -48,16 +48,6 @@ from dailydigest.summarize.extractive.tags import title_tags
 from dailydigest.summarize.extractive.wording import Wording
 from dailydigest.summarize.llm.material import defang
 
-__all__ = [
-    "COMPARISON_CUES",
-    "DEVELOPER_CUES",
-    "MARKET_CUES",
-    "SIGNIFICANCE_CUES",
-    "USER_CUES",
-    "ExtractiveSummarizer",
-    "title_tags",
-]
-
 MAX_KEY_POINTS = 7
 MAX_HIGHLIGHTS = 20
 EXCERPT_CHARS = 160
@@ -141,7 +131,7 @@ def _in_order(chosen: Sequence[Sentence]) -> list[Sentence]:
 def _teaser(highlights: Sequence[Highlight]) -> str:
     """The archive's and feeds' teaser: the leads of the first highlights (it stands in for the post
     where the post is not shown, so it says what the post says first)."""
-    leads = [split_sentences(h.body)[0] for h in highlights[:3] if split_sentences(h.body)]
+    leads = [sentences[0] for h in highlights[:3] if (sentences := split_sentences(h.body))]
     return join_sentences(leads)[:_PARAGRAPH_LIMIT] or highlights[0].headline
 
 
@@ -173,13 +163,9 @@ def _highlight(
     size = 3 if len(story.articles) > 1 else 2
     news = set(story.new_facts) if story.is_update else set()
     telling = [s for s in pool if news & facts(s.text)]
-    if telling:
-        lead = picker.pick(
-            telling, 1, strength=lambda s: len(news & facts(s.text)) * 1000 + picker.score[s.order]
-        )
-    else:
-        lead = []
-    lead = lead or picker.pick([s for s in pool if s.position == 0], 1)
+    lead = picker.pick(
+        telling, 1, strength=lambda s: len(news & facts(s.text)) * 1000 + picker.score[s.order]
+    ) or picker.pick([s for s in pool if s.position == 0], 1)
     rest = picker.pick([s for s in pool if s not in lead], size - len(lead))
     chosen = lead + _in_order(rest)
     body = join_sentences(s.text for s in chosen) if chosen else _excerpt(story, locale, wording)
@@ -239,9 +225,10 @@ def _analysis(picker: Picker, wording: Wording) -> Analysis:
 
         return rate
 
+    accepts = [answers(cues) for cues in headings]
     candidates = {
-        index: sum(1 for s in picker.all if s.native and s.standalone and answers(cues)(s))
-        for index, cues in enumerate(headings)
+        index: sum(1 for s in picker.all if s.native and s.standalone and accept(s))
+        for index, accept in enumerate(accepts)
     }
     chosen: dict[int, list[Sentence]] = {index: [] for index in range(len(headings))}
     for _ in range(2):  # a first answer for every heading, then a second
@@ -251,7 +238,7 @@ def _analysis(picker: Picker, wording: Wording) -> Analysis:
             chosen[index] += picker.pick(
                 [s for s in picker.all if s.story not in taken],
                 1,
-                accept=answers(cues),
+                accept=accepts[index],
                 strength=strength(cues),
             )
     paragraphs = []

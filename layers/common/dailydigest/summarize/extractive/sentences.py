@@ -40,7 +40,8 @@ _NEWSROOM_FIRST_PERSON = re.compile(
 _QUOTED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|\"[^\"]*\"")
 # A figure: a number standing alone (not part of a name such as Qwen4, 235B or 128K), not a date.
 _FIGURE = re.compile(r"(?<![A-Za-z0-9.\-])\d+(?:\.\d+)?%?(?![A-Za-z0-9])(?!\s*[日月年號時])")
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# A run of Han characters (tags take their phrases from such runs too).
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def collect(stories: Sequence[Story], locale: str) -> list[Sentence]:
         for article in story.articles:
             source_id += 1
             written_in = article_language(article.body, article.title)
+            said_by = outlet(article.publisher, str(article.url))
             # Positions count every sentence, so a dropped fragment does not promote the next one to lead.
             for position, raw in enumerate(split_sentences(article.body)):
                 text = without_additive_opener(raw)
@@ -117,7 +119,7 @@ def collect(stories: Sequence[Story], locale: str) -> list[Sentence]:
                         terms=frozenset(tokens(text)),
                         native=sentence_language(text, written_in) in ("", language),
                         standalone=stands_alone(text),
-                        outlet=outlet(article.publisher, str(article.url)),
+                        outlet=said_by,
                     )
                 )
     return found
@@ -146,7 +148,7 @@ def figures(text: str) -> frozenset[str]:
 
 
 def _bigrams(text: str) -> set[str]:
-    grams = {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+    grams = {run[i : i + 2] for run in CJK_RUN.findall(text) for i in range(len(run) - 1)}
     return grams | {word.lower() for word in re.findall(r"[A-Za-z][A-Za-z0-9.\-]+", text)}
 
 

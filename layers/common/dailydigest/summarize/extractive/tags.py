@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 
 from dailydigest.models.topic import Topic
 from dailydigest.news.text import ENGLISH_STOPWORDS, is_cjk, normalize
+from dailydigest.summarize.extractive.sentences import CJK_RUN
 
 MAX_TAGS = 5
 _GENERIC_TAGS = frozenset({"ai", "digest", "daily"})
 _LATIN_TERM = re.compile(r"[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*")
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def title_tags(titles: Sequence[str], topic: Topic) -> tuple[str, ...]:
@@ -63,7 +63,7 @@ def _latin_terms(title: str) -> list[str]:
 
 def _cjk_phrases(title: str) -> list[str]:
     phrases: list[str] = []
-    for run in _CJK_RUN.findall(title):
+    for run in CJK_RUN.findall(title):
         for size in range(2, min(len(run), 6) + 1):
             phrases.extend(run[i : i + size] for i in range(len(run) - size + 1))
     return phrases

@@ -34,9 +34,6 @@ FOLLOWER_SHARE = 0.4  # later articles of a story mostly repeat its first one: l
 PROMPT_TOKENS = 4_500
 ELLIPSIS = "…"
 
-if TYPE_CHECKING:
-    from dailydigest.settings import LlmSettings
-
 
 def estimate_tokens(text: str) -> int:
     """Estimated tokens of text: wide (CJK) characters one each, the rest four characters a token."""

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from dailydigest.errors import NotFoundError
 from dailydigest.models.article import Story
 from dailydigest.models.digest import Digest
 from dailydigest.models.topic import Topic
 from dailydigest.ports import Store
+from dailydigest.store.ops import JSON, read_if_present
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +53,8 @@ class DigestCache:
         self.store = store
 
     def get(self, key: str) -> Digest | None:
-        try:
-            data = self.store.get(cache_path(key))
-        except NotFoundError:
+        data = read_if_present(self.store, cache_path(key))
+        if data is None:
             return None
         try:
             return Digest.model_validate_json(data)
@@ -65,4 +64,4 @@ class DigestCache:
             return None
 
     def put(self, key: str, digest: Digest) -> None:
-        self.store.put(cache_path(key), digest.model_dump_json(indent=1).encode("utf-8"), "application/json")
+        self.store.put(cache_path(key), digest.model_dump_json(indent=1).encode("utf-8"), JSON)
