@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,7 +203,8 @@ def github_probe(publish: PublishSettings, http: Any = None) -> Probe:
         "User-Agent": "dailydigest-check/1",
     }
     try:
-        with httpx.Client(timeout=PROBE_TIMEOUT) if http is None else _borrowed(http) as client:
+        # A caller's client is borrowed: nullcontext leaves it open.
+        with httpx.Client(timeout=PROBE_TIMEOUT) if http is None else nullcontext(http) as client:
             response = client.get(url, headers=headers)
     except httpx.HTTPError as exc:
         return Probe("repository", target, False, f"no answer ({type(exc).__name__})")
@@ -226,16 +228,3 @@ def github_probe(publish: PublishSettings, http: Any = None) -> Probe:
     return Probe(
         "repository", target, False, "read only: the token cannot push (needs Contents: read and write)"
     )
-
-
-class _borrowed:
-    """A caller's httpx client as a context manager that does not close it."""
-
-    def __init__(self, client: Any) -> None:
-        self.client = client
-
-    def __enter__(self) -> Any:
-        return self.client
-
-    def __exit__(self, *_: object) -> None:
-        return None
