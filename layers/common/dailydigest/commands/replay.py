@@ -10,7 +10,6 @@ from dailydigest.commands.progress import showing_progress
 from dailydigest.commands.run import report_deliveries
 from dailydigest.errors import BadInput
 from dailydigest.runs.ids import new_run_id
-from dailydigest.runs.records import stage_record
 from dailydigest.stages.replay import replay_stage
 
 
@@ -30,6 +29,9 @@ def add_parser(commands: Any) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
+    # Imported here: the CLI sets Powertools' environment before the logger is created.
+    from dailydigest.handling import run_stage
+
     request = request_for(args.topic, args.date)
     day = request.date
     if day is None:  # the DATE argument is required; this only narrows the type
@@ -42,7 +44,7 @@ def command(args: argparse.Namespace) -> int:
         deps.publisher  # noqa: B018 - the publisher's configuration, checked before the LLM is paid
         payload = request.model_dump(mode="json")
         with showing_progress(deps):
-            with stage_record(deps.store, "replay", run_id, request.topic, day, payload) as record:
+            with run_stage(deps, "replay", run_id, request.topic, day, payload) as record:
                 outcome = replay_stage(request.topic, day, run_id, deps.store, deps.summarizer, pipeline.bus)
                 record.outcome = "changed" if outcome.changed else "unchanged"
                 record.outputs = {"digest": outcome.digest_key}
