@@ -186,6 +186,7 @@ def github_probe(publish: PublishSettings, http: Any = None) -> Probe:
     """Whether the token can see the repository and push to it (`permissions.push`)."""
     import httpx
 
+    from dailydigest.publish.github_api import api_headers
     from dailydigest.publish.github_repo import parse_repo_spec
     from dailydigest.secrets import resolve_secret
 
@@ -196,12 +197,7 @@ def github_probe(publish: PublishSettings, http: Any = None) -> Probe:
     if not token:
         return Probe("repository", target, False, "no GITHUB_TOKEN (or GITHUB_TOKEN_SECRET) is set")
     url = f"{publish.github_api_url.rstrip('/')}/repos/{owner}/{repo}"
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "Accept": "application/vnd.github+json",
-        "X-GitHub-Api-Version": "2022-11-28",
-        "User-Agent": "dailydigest-check/1",
-    }
+    headers = api_headers(token, user_agent="dailydigest-check/1")
     try:
         # A caller's client is borrowed: nullcontext leaves it open.
         with httpx.Client(timeout=PROBE_TIMEOUT) if http is None else nullcontext(http) as client:
