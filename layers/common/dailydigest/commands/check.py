@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from dailydigest.commands.local import load_settings
+from dailydigest.commands.local import add_topics_option, load_settings
 from dailydigest.errors import DigestError
 from dailydigest.models.topic import Topic
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest, WebResponse
@@ -31,9 +31,7 @@ def add_parser(commands: Any) -> None:
         "feed, the LLM endpoint and the repository's permissions. Writes nothing.",
     )
     check.add_argument("topic", metavar="TOPIC", nargs="?", help="only this topic's feeds (default: all)")
-    check.add_argument(
-        "--topics", metavar="FILE", help="topics file (default: $DIGEST_TOPICS or topics.yaml)"
-    )
+    add_topics_option(check)
     check.set_defaults(handler=command)
 
 

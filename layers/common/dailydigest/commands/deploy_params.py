@@ -12,7 +12,7 @@ import shlex
 import sys
 from typing import Any
 
-from dailydigest.commands.local import load_settings
+from dailydigest.commands.local import add_topics_option, load_settings
 from dailydigest.errors import BadInput
 from dailydigest.models.topic import TopicsFile
 
@@ -29,9 +29,7 @@ def add_parser(commands: Any) -> None:
         description="Validate the topics file, list the schedule each topic gets (its own cron and "
         "time zone), say how to upload it to the topics parameter, and print the parameter overrides.",
     )
-    deploy.add_argument(
-        "--topics", metavar="FILE", help="topics file (default: $DIGEST_TOPICS or topics.yaml)"
-    )
+    add_topics_option(deploy)
     deploy.add_argument(
         "--parameter",
         metavar="NAME",

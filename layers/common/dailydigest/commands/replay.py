@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dailydigest.commands.local import load_settings, local_pipeline, request_for
+from dailydigest.commands.local import add_topics_option, load_settings, local_pipeline, request_for
 from dailydigest.commands.progress import showing_progress
 from dailydigest.commands.run import report_deliveries
 from dailydigest.errors import BadInput
@@ -22,9 +22,7 @@ def add_parser(commands: Any) -> None:
     )
     replay.add_argument("topic", metavar="TOPIC")
     replay.add_argument("date", metavar="DATE", help="YYYY-MM-DD")
-    replay.add_argument(
-        "--topics", metavar="FILE", help="topics file (default: $DIGEST_TOPICS or topics.yaml)"
-    )
+    add_topics_option(replay)
     replay.set_defaults(handler=command)
 
 
