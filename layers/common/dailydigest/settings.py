@@ -170,6 +170,11 @@ class LlmSettings(_Group):
         """An endpoint or a key is configured: the LLM writes the digest."""
         return any(v is not None for v in (self.base_url, self.api_key, self.api_key_secret))
 
+    @property
+    def endpoint(self) -> str:
+        """Where the calls go, in the words of the CLI's reports."""
+        return self.base_url or "the OpenAI API"
+
 
 class PublishSettings(_Group):
     """Where posts are committed: a GitHub repository, a local git repository, or nowhere (store only)."""

@@ -92,7 +92,7 @@ def _model(llm: LlmSettings) -> str:
     if not llm.enabled:
         return "none (extractive summarizer; set OPENAI_BASE_URL or OPENAI_API_KEY for an LLM)"
     fallbacks = f", then {', '.join(llm.fallback_models)}" if llm.fallback_models else ""
-    return f"{llm.model}{fallbacks} at {llm.base_url or 'the OpenAI API'}"
+    return f"{llm.model}{fallbacks} at {llm.endpoint}"
 
 
 def _repository(publish: PublishSettings) -> str:
@@ -146,7 +146,7 @@ def llm_probe(llm: LlmSettings, client: Any = None) -> Probe:
 
     from dailydigest.secrets import resolve_secret
 
-    target = llm.base_url or "the OpenAI API"
+    target = llm.endpoint
     if client is None:
         key = resolve_secret(llm.api_key, llm.api_key_secret, "OpenAI API key")
         client = openai.OpenAI(
