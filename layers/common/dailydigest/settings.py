@@ -291,6 +291,12 @@ class Settings(_Group):
     def uses_s3(self) -> bool:
         return self.store.startswith("s3://")
 
+    @property
+    def topics_parameter(self) -> str | None:
+        """The SSM parameter holding the topics (DIGEST_TOPICS=ssm:/name); None for a file."""
+        source = str(self.topics_file)
+        return source.removeprefix("ssm:") if source.startswith("ssm:") else None
+
 
 GROUPS: dict[str, type[_Group]] = {
     "fetch": FetchSettings,
