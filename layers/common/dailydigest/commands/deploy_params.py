@@ -63,12 +63,13 @@ def overrides(parameter: str) -> str:
 
 
 def command(args: argparse.Namespace) -> int:
-    from dailydigest.wiring import Services, locate
+    from dailydigest.topics import load_topics
+    from dailydigest.wiring import locate
 
     settings = load_settings(args.topics)
-    topics = Services(settings).topics  # a bad topics file is one error line, exit 2
     path = locate(settings.topics_file, "topics file")
-    tier = parameter_tier(len(path.read_bytes()))
+    topics = load_topics(path)  # a bad topics file is one error line, exit 2
+    tier = parameter_tier(path.stat().st_size)
     report = [f"{len(topics.topics)} topics, each on its own schedule (cron in its time zone):"]
     report += schedule_lines(topics)
     upload = f"aws ssm put-parameter --name {shlex.quote(args.parameter)} --type String --overwrite"
