@@ -40,12 +40,13 @@ class ParameterChangeEvent(EventBridgeModel):
 
 def sync(settings: Settings) -> dict[str, int]:
     target = ScheduleTarget.from_settings(settings.deploy)
-    source = str(settings.topics_file)
-    if not source.startswith("ssm:"):
+    parameter = settings.topics_parameter
+    if parameter is None:
+        source = str(settings.topics_file)
         raise ConfigError(f"DIGEST_TOPICS must name the topics parameter as ssm:/name, not {source!r}")
-    topics = read_topics_parameter(source[4:])
+    topics = read_topics_parameter(parameter)
     if topics is None:
-        logger.warning("topics parameter not found: no topic is scheduled", parameter=source[4:])
+        logger.warning("topics parameter not found: no topic is scheduled", parameter=parameter)
     plan = sync_schedules(topics, target, EventBridgeSchedules(target.group))
     summary = plan.summary()
     count("SchedulesChanged", plan.changes)

@@ -95,10 +95,15 @@ def test_invoke_without_region_or_credentials(tmp_path: Path, extra: list[str], 
 
 
 def test_a_profile_that_does_not_exist(tmp_path: Path) -> None:
-    result = without_aws("runs", cwd=tmp_path, AWS_PROFILE="nosuchprofile")
-    assert result.returncode in (0, 1)
-    if result.returncode:
-        assert "AWS configuration" in _one_error_line(result.stderr)
+    # A local store never asks AWS: the missing profile does not stop the command
+    local = without_aws("runs", cwd=tmp_path, AWS_PROFILE="nosuchprofile")
+    assert local.returncode == 0, local.stderr
+    assert "no runs recorded" in local.stdout
+    # An S3 store does: the missing profile is one line, before any request is sent
+    s3 = without_aws("runs", cwd=tmp_path, AWS_PROFILE="nosuchprofile", DIGEST_STORE="s3://digest-bucket/p")
+    assert s3.returncode == 1
+    line = _one_error_line(s3.stderr)
+    assert "AWS configuration" in line and "nosuchprofile" in line
 
 
 def test_a_missing_github_token_is_found_before_fetching(tmp_path: Path) -> None:

@@ -83,7 +83,7 @@ def test_check_shows_the_setup_and_probes_every_part(
     # Then the configuration is listed
     assert f"model      qwen-plus at {llm.base_url}" in shown
     assert f"repository github octo/blog via {gh.api_url}" in shown
-    assert "summarizer llm" in shown or "summarizer" in shown
+    assert "  summarizer llm\n" in shown
     # And each part was probed: one feed fine, one gone, one not a feed; the LLM and GitHub fine
     assert "ok   feed nimbus" in shown and "1 entries" in shown
     assert "FAIL feed nimbus" in shown and "http status 404" in shown

@@ -170,6 +170,11 @@ class LlmSettings(_Group):
         """An endpoint or a key is configured: the LLM writes the digest."""
         return any(v is not None for v in (self.base_url, self.api_key, self.api_key_secret))
 
+    @property
+    def endpoint(self) -> str:
+        """Where the calls go, in the words of the CLI's reports."""
+        return self.base_url or "the OpenAI API"
+
 
 class PublishSettings(_Group):
     """Where posts are committed: a GitHub repository, a local git repository, or nowhere (store only)."""
@@ -285,6 +290,12 @@ class Settings(_Group):
     @property
     def uses_s3(self) -> bool:
         return self.store.startswith("s3://")
+
+    @property
+    def topics_parameter(self) -> str | None:
+        """The SSM parameter holding the topics (DIGEST_TOPICS=ssm:/name); None for a file."""
+        source = str(self.topics_file)
+        return source.removeprefix("ssm:") if source.startswith("ssm:") else None
 
 
 GROUPS: dict[str, type[_Group]] = {

@@ -51,14 +51,15 @@ class Services:
 
     @property
     def topics(self) -> TopicsFile:
-        source = str(self.settings.topics_file)
-        if source.startswith("ssm:"):
+        parameter = self.settings.topics_parameter
+        if parameter is not None:
             # In Lambda the topics YAML lives in an SSM parameter (template: TopicsParameterName) that
             # changes without a redeploy: re-read it through the parameter cache, so a warm container
             # knows a topic added a minute ago (its schedule exists as soon as the sync has run).
             from dailydigest.secrets import load_text_parameter
 
-            return _parsed_topics(load_text_parameter(source[4:], max_age=TOPICS_CACHE_SECONDS), source)
+            text = load_text_parameter(parameter, max_age=TOPICS_CACHE_SECONDS)
+            return _parsed_topics(text, str(self.settings.topics_file))
         return self._topics_file
 
     @cached_property

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from dailydigest.commands.local import load_settings
+from dailydigest.commands.local import add_topics_option, load_settings
 from dailydigest.errors import DigestError
 from dailydigest.models.topic import Topic
 from dailydigest.ports import BatchWebClient, FetchFailure, WebClient, WebRequest, WebResponse
@@ -30,9 +31,7 @@ def add_parser(commands: Any) -> None:
         "feed, the LLM endpoint and the repository's permissions. Writes nothing.",
     )
     check.add_argument("topic", metavar="TOPIC", nargs="?", help="only this topic's feeds (default: all)")
-    check.add_argument(
-        "--topics", metavar="FILE", help="topics file (default: $DIGEST_TOPICS or topics.yaml)"
-    )
+    add_topics_option(check)
     check.set_defaults(handler=command)
 
 
@@ -93,7 +92,7 @@ def _model(llm: LlmSettings) -> str:
     if not llm.enabled:
         return "none (extractive summarizer; set OPENAI_BASE_URL or OPENAI_API_KEY for an LLM)"
     fallbacks = f", then {', '.join(llm.fallback_models)}" if llm.fallback_models else ""
-    return f"{llm.model}{fallbacks} at {llm.base_url or 'the OpenAI API'}"
+    return f"{llm.model}{fallbacks} at {llm.endpoint}"
 
 
 def _repository(publish: PublishSettings) -> str:
@@ -147,7 +146,7 @@ def llm_probe(llm: LlmSettings, client: Any = None) -> Probe:
 
     from dailydigest.secrets import resolve_secret
 
-    target = llm.base_url or "the OpenAI API"
+    target = llm.endpoint
     if client is None:
         key = resolve_secret(llm.api_key, llm.api_key_secret, "OpenAI API key")
         client = openai.OpenAI(
@@ -185,6 +184,7 @@ def github_probe(publish: PublishSettings, http: Any = None) -> Probe:
     """Whether the token can see the repository and push to it (`permissions.push`)."""
     import httpx
 
+    from dailydigest.publish.github_api import api_headers
     from dailydigest.publish.github_repo import parse_repo_spec
     from dailydigest.secrets import resolve_secret
 
@@ -195,14 +195,10 @@ def github_probe(publish: PublishSettings, http: Any = None) -> Probe:
     if not token:
         return Probe("repository", target, False, "no GITHUB_TOKEN (or GITHUB_TOKEN_SECRET) is set")
     url = f"{publish.github_api_url.rstrip('/')}/repos/{owner}/{repo}"
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "Accept": "application/vnd.github+json",
-        "X-GitHub-Api-Version": "2022-11-28",
-        "User-Agent": "dailydigest-check/1",
-    }
+    headers = api_headers(token, user_agent="dailydigest-check/1")
     try:
-        with httpx.Client(timeout=PROBE_TIMEOUT) if http is None else _borrowed(http) as client:
+        # A caller's client is borrowed: nullcontext leaves it open.
+        with httpx.Client(timeout=PROBE_TIMEOUT) if http is None else nullcontext(http) as client:
             response = client.get(url, headers=headers)
     except httpx.HTTPError as exc:
         return Probe("repository", target, False, f"no answer ({type(exc).__name__})")
@@ -226,16 +222,3 @@ def github_probe(publish: PublishSettings, http: Any = None) -> Probe:
     return Probe(
         "repository", target, False, "read only: the token cannot push (needs Contents: read and write)"
     )
-
-
-class _borrowed:
-    """A caller's httpx client as a context manager that does not close it."""
-
-    def __init__(self, client: Any) -> None:
-        self.client = client
-
-    def __enter__(self) -> Any:
-        return self.client
-
-    def __exit__(self, *_: object) -> None:
-        return None

@@ -12,7 +12,7 @@ import shlex
 import sys
 from typing import Any
 
-from dailydigest.commands.local import load_settings
+from dailydigest.commands.local import add_topics_option, load_settings
 from dailydigest.errors import BadInput
 from dailydigest.models.topic import TopicsFile
 
@@ -29,9 +29,7 @@ def add_parser(commands: Any) -> None:
         description="Validate the topics file, list the schedule each topic gets (its own cron and "
         "time zone), say how to upload it to the topics parameter, and print the parameter overrides.",
     )
-    deploy.add_argument(
-        "--topics", metavar="FILE", help="topics file (default: $DIGEST_TOPICS or topics.yaml)"
-    )
+    add_topics_option(deploy)
     deploy.add_argument(
         "--parameter",
         metavar="NAME",
@@ -65,12 +63,13 @@ def overrides(parameter: str) -> str:
 
 
 def command(args: argparse.Namespace) -> int:
-    from dailydigest.wiring import Services, locate
+    from dailydigest.topics import load_topics
+    from dailydigest.wiring import locate
 
     settings = load_settings(args.topics)
-    topics = Services(settings).topics  # a bad topics file is one error line, exit 2
     path = locate(settings.topics_file, "topics file")
-    tier = parameter_tier(len(path.read_bytes()))
+    topics = load_topics(path)  # a bad topics file is one error line, exit 2
+    tier = parameter_tier(path.stat().st_size)
     report = [f"{len(topics.topics)} topics, each on its own schedule (cron in its time zone):"]
     report += schedule_lines(topics)
     upload = f"aws ssm put-parameter --name {shlex.quote(args.parameter)} --type String --overwrite"

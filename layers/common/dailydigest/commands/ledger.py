@@ -48,24 +48,25 @@ def command(args: argparse.Namespace) -> int:
         return 0
     entries = sorted(ledger.entries, key=lambda e: (e.first_day, e.key))
     rows = [
-        COLUMNS,
-        *(
-            (
-                e.key,
-                e.first_day.isoformat(),
-                e.last_day.isoformat() if e.last_day != e.first_day else "-",
-                str(len(e.days)),
-                str(len(e.urls)),
-                e.title,
-            )
-            for e in entries
-        ),
+        (
+            e.key,
+            e.first_day.isoformat(),
+            e.last_day.isoformat() if e.last_day != e.first_day else "-",
+            str(len(e.days)),
+            str(len(e.urls)),
+            e.title,
+        )
+        for e in entries
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS) - 1)]
-    for row in rows:
-        print("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]).rstrip())
-        entry = next((e for e in entries if e.key == row[0]), None)
-        if args.sources and entry is not None:
+    widths = [max(len(row[i]) for row in (COLUMNS, *rows)) for i in range(len(COLUMNS) - 1)]
+
+    def line(row: tuple[str, ...]) -> str:
+        return "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]).rstrip()
+
+    print(line(COLUMNS))
+    for entry, row in zip(entries, rows, strict=True):
+        print(line(row))
+        if args.sources:
             for url in entry.urls:
                 print(f"    {url}")
     return 0

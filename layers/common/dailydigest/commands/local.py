@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
@@ -37,6 +38,13 @@ def request_for(topic: str, day: str | None) -> FetchRequest:
         if field == "date" and problem["type"] == "value_error":
             raise BadInput(str(problem["msg"]).removeprefix("Value error, ")) from None
         raise BadInput(f"bad date {day!r}: no such day (expected YYYY-MM-DD)") from None
+
+
+def add_topics_option(parser: argparse.ArgumentParser) -> None:
+    """The --topics FILE option of the commands that read topics (see load_settings)."""
+    parser.add_argument(
+        "--topics", metavar="FILE", help="topics file (default: $DIGEST_TOPICS or topics.yaml)"
+    )
 
 
 def load_settings(topics: str | None = None) -> Settings:

@@ -54,7 +54,7 @@ def showing_progress(services: Services, progress: Progress | None = None) -> It
     settings = services.settings.llm
     llm = ""
     if settings.enabled:
-        llm = f"the LLM ({settings.model} at {settings.base_url or 'the OpenAI API'})"
+        llm = f"the LLM ({settings.model} at {settings.endpoint})"
     tally = services.fetch_tally
     tally.on_batch = progress.pages
     try:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dailydigest.commands.local import load_settings, local_pipeline, request_for
+from dailydigest.commands.local import add_topics_option, load_settings, local_pipeline, request_for
 from dailydigest.commands.progress import showing_progress
 from dailydigest.commands.run import report_deliveries
 from dailydigest.errors import BadInput
 from dailydigest.runs.ids import new_run_id
-from dailydigest.runs.records import stage_record
 from dailydigest.stages.replay import replay_stage
 
 
@@ -23,13 +22,14 @@ def add_parser(commands: Any) -> None:
     )
     replay.add_argument("topic", metavar="TOPIC")
     replay.add_argument("date", metavar="DATE", help="YYYY-MM-DD")
-    replay.add_argument(
-        "--topics", metavar="FILE", help="topics file (default: $DIGEST_TOPICS or topics.yaml)"
-    )
+    add_topics_option(replay)
     replay.set_defaults(handler=command)
 
 
 def command(args: argparse.Namespace) -> int:
+    # Imported here: the CLI sets Powertools' environment before the logger is created.
+    from dailydigest.handling import run_stage
+
     request = request_for(args.topic, args.date)
     day = request.date
     if day is None:  # the DATE argument is required; this only narrows the type
@@ -42,7 +42,7 @@ def command(args: argparse.Namespace) -> int:
         deps.publisher  # noqa: B018 - the publisher's configuration, checked before the LLM is paid
         payload = request.model_dump(mode="json")
         with showing_progress(deps):
-            with stage_record(deps.store, "replay", run_id, request.topic, day, payload) as record:
+            with run_stage(deps, "replay", run_id, request.topic, day, payload) as record:
                 outcome = replay_stage(request.topic, day, run_id, deps.store, deps.summarizer, pipeline.bus)
                 record.outcome = "changed" if outcome.changed else "unchanged"
                 record.outputs = {"digest": outcome.digest_key}

@@ -7,7 +7,13 @@ import datetime as dt
 import json
 from typing import Any
 
-from dailydigest.commands.local import LocalPipeline, load_settings, local_pipeline, request_for
+from dailydigest.commands.local import (
+    LocalPipeline,
+    add_topics_option,
+    load_settings,
+    local_pipeline,
+    request_for,
+)
 from dailydigest.commands.progress import showing_progress
 from dailydigest.errors import BadInput
 from dailydigest.models.events import ArticlesFetched, DigestWritten, PostPublished
@@ -34,7 +40,7 @@ def add_parser(commands: Any) -> None:
     run.add_argument(
         "--to", dest="end", metavar="YYYY-MM-DD", help="last day of a backfill (default: --from)"
     )
-    run.add_argument("--topics", metavar="FILE", help="topics file (default: $DIGEST_TOPICS or topics.yaml)")
+    add_topics_option(run)
     run.set_defaults(handler=command)
 
 

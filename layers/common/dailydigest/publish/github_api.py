@@ -78,12 +78,7 @@ class GitHubClient:
         self._owns_client = client is None
         self._client = client or httpx.Client(timeout=timeout, follow_redirects=True)
         # The token stays in these private fields: logs and errors never show it.
-        self._headers = {
-            "Authorization": f"Bearer {secret}",
-            "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": API_VERSION,
-            "User-Agent": USER_AGENT,
-        }
+        self._headers = api_headers(secret)
         self._secret = secret
         self._jitter = random.Random()  # noqa: S311 - backoff jitter, not cryptography
 
@@ -211,6 +206,16 @@ class GitHubClient:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._secret, "***")
+
+
+def api_headers(token: str, user_agent: str = USER_AGENT) -> dict[str, str]:
+    """The headers of every REST call: the token, GitHub's JSON media type and the pinned API version."""
+    return {
+        "Authorization": f"Bearer {token}",
+        "Accept": "application/vnd.github+json",
+        "X-GitHub-Api-Version": API_VERSION,
+        "User-Agent": user_agent,
+    }
 
 
 def response_message(response: httpx.Response) -> str:

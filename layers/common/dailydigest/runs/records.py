@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Literal, get_args
@@ -167,14 +167,20 @@ class RunSummary(BaseModel):
         return sum(r.duration_ms for r in self.records)
 
 
-def list_runs(store: Store, topic: str | None = None) -> list[RunSummary]:
-    """Every recorded run (of one topic), newest first."""
-    grouped: dict[str, list[StageRecord]] = {}
-    for key in store.list(keys.run_records_prefix(topic)):
+def read_records(store: Store, prefix: str) -> Iterator[StageRecord]:
+    """Every stage record under a key prefix; a record from a newer schema or a damaged file is
+    left out, not fatal."""
+    for key in store.list(prefix):
         try:
-            record = StageRecord.model_validate_json(store.get(key))
+            yield StageRecord.model_validate_json(store.get(key))
         except ValidationError:
-            continue  # a record from a newer schema or a damaged file is left out, not fatal
+            continue
+
+
+def group_runs(records: Iterable[StageRecord]) -> list[RunSummary]:
+    """Stage records grouped into runs, each in pipeline order; newest run first."""
+    grouped: dict[str, list[StageRecord]] = {}
+    for record in records:
         grouped.setdefault(record.run_id, []).append(record)
     order = get_args(Stage)
     summaries = [
@@ -182,3 +188,8 @@ def list_runs(store: Store, topic: str | None = None) -> list[RunSummary]:
         for records in grouped.values()
     ]
     return sorted(summaries, key=lambda s: (s.first.started, s.first.run_id), reverse=True)
+
+
+def list_runs(store: Store, topic: str | None = None) -> list[RunSummary]:
+    """Every recorded run (of one topic), newest first."""
+    return group_runs(read_records(store, keys.run_records_prefix(topic)))

@@ -11,10 +11,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pydantic import ValidationError
-
 from dailydigest.ports import Store
-from dailydigest.runs.records import RunSummary, StageRecord
+from dailydigest.runs.records import StageRecord, group_runs, read_records
 from dailydigest.store import keys
 
 NO_POST_HOURS = 26
@@ -54,36 +52,19 @@ def overdue_topics(
 def watch_topic(topic: str, store: Store, since: dt.datetime, now: dt.datetime) -> TopicWatch:
     # Record dates are the topic's local day: cover every zone (UTC-12 to UTC+14) around the window.
     first, last = (since - dt.timedelta(days=1)).date(), (now + dt.timedelta(days=1)).date()
-    runs: dict[str, list[StageRecord]] = {}
+    records: list[StageRecord] = []
     day = first
     while day <= last:
-        for key in store.list(keys.run_records_prefix(topic) + day.isoformat() + "/"):
-            try:
-                record = StageRecord.model_validate_json(store.get(key))
-            except ValidationError:
-                continue  # a damaged or newer record is skipped, as `dailydigest runs` does
-            runs.setdefault(record.run_id, []).append(record)
+        records += read_records(store, keys.run_records_prefix(topic) + day.isoformat() + "/")
         day += dt.timedelta(days=1)
     last_post = max(
-        (
-            _ended(record)
-            for records in runs.values()
-            for record in records
-            if record.stage == "render" and record.outcome in DELIVERED
-        ),
+        (_ended(record) for record in records if record.stage == "render" and record.outcome in DELIVERED),
         default=None,
     )
-    summaries = sorted(
-        (RunSummary(records=tuple(sorted(r, key=_stage_order))) for r in runs.values()),
-        key=lambda s: s.first.started,
-    )
-    latest = summaries[-1].outcome if summaries else "no run"
+    runs = group_runs(records)
+    latest = runs[0].outcome if runs else "no run"
     return TopicWatch(topic=topic, last_post=last_post, latest_outcome=latest)
 
 
 def _ended(record: StageRecord) -> dt.datetime:
     return record.started + dt.timedelta(milliseconds=record.duration_ms)
-
-
-def _stage_order(record: StageRecord) -> int:
-    return ("fetch", "summarize", "replay", "render").index(record.stage)
