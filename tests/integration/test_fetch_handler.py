@@ -4,7 +4,7 @@ write; NoNews announced on the bus, where no rule in the template routes it anyw
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,22 +42,15 @@ def bus() -> RecordingBus:
 
 
 @pytest.fixture
-def handler(store_dir: Path, bus: RecordingBus) -> Iterator[Callable[[dict[str, Any]], dict[str, Any]]]:
+def handler(store_dir: Path, bus: RecordingBus) -> Callable[[dict[str, Any]], dict[str, Any]]:
     settings = Settings(
         topics_file=REPO_ROOT / "samples" / "topics.yaml", template_file=REPO_ROOT / "template.yaml"
     )
     web = MirrorWebClient(REPO_ROOT / "samples" / "web")
-    install(
-        Services(
-            settings,
-            store=DirectoryStore(store_dir),
-            bus=bus,
-            sources=[FeedSource(web)],
-        )
-    )
+    services = Services(settings, store=DirectoryStore(store_dir), bus=bus, sources=[FeedSource(web)])
     fetch = load_handler(REPO_ROOT / "functions" / "fetch", "app.lambda_handler", "FetchFunction")
-    yield lambda event: fetch(event, LocalContext("FetchFunction"))
-    install(None)
+    # The services go in as the handler's parameter, through the shared decorator stack; none installed.
+    return lambda event: fetch(event, LocalContext("FetchFunction"), services=services)
 
 
 def _stored(store_dir: Path, runs: bool = False) -> list[str]:

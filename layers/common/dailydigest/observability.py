@@ -59,14 +59,15 @@ def entrypoint(stage: str) -> Callable[[Handler], Handler]:
         @logger.inject_lambda_context(correlation_id_path=RUN_ID_PATH, clear_state=True)
         @metrics.log_metrics(raise_on_empty_metrics=False)
         @functools.wraps(handler)
-        def wrapped(event: Any, context: Any) -> Any:
+        def wrapped(event: Any, context: Any, **given: Any) -> Any:
+            # `given` carries a caller's services (tests, the local bus) through to the handler.
             logger.append_keys(stage=stage)
             active = tracer()
             if active is None:
-                return handler(event, context)
+                return handler(event, context, **given)
             if not traced:
                 traced.append(active.capture_lambda_handler(handler, capture_response=False))
-            return traced[0](event, context)
+            return traced[0](event, context, **given)
 
         return cast(Handler, wrapped)
 

@@ -51,5 +51,5 @@ def command(args: argparse.Namespace) -> int:
     if not outcome.changed:
         print("  digest unchanged: nothing republished")
         return 0
-    report_deliveries(deliveries)
+    report_deliveries(deliveries, deps.store)  # as run does: says when the LLM fell back
     return 0
